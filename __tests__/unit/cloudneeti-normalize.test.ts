@@ -1,0 +1,164 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseResponse } from '../../src/providers/parse.js'
+import { normalizeCloudneetiReport } from '../../src/providers/cloudneeti/normalize.js'
+import {
+  envelope,
+  jobResult,
+  jobStatusResult,
+  lowerKeys,
+  reportResult,
+  tokenResult
+} from '../../src/providers/cloudneeti/schemas.js'
+
+const ACCOUNT = 'aaaaaaaa-0000-4000-8000-000000000001'
+
+/** A report as the S5 sample prints it: PascalCase. */
+function pascalReport() {
+  return {
+    BenchmarkName: 'Cloud Security Best Practices',
+    BenchmarkId: 'CSBP',
+    AccountId: ACCOUNT,
+    AccountName: 'prod-aws',
+    JobId: 'job-1',
+    LastScannedDate: '2019-12-31T09:55:14.0315058Z',
+    ResourceCategories: [
+      {
+        CategoryName: 'AWS - Compute',
+        Policies: [
+          {
+            PolicyId: 'P1',
+            ShortTitle: 'Backups on',
+            Compliance: 'Green',
+            Severity: 'High',
+            PassedResourceCount: 3,
+            TotalResourceCount: 3
+          },
+          {
+            PolicyId: 'P2',
+            ShortTitle: 'MFA',
+            Compliance: 'Red',
+            Severity: 'Critical',
+            PassedResourceCount: 0,
+            TotalResourceCount: 2
+          },
+          {
+            PolicyId: 'P3',
+            ShortTitle: 'Tags',
+            Compliance: 'Amber',
+            Severity: 'Low',
+            PassedResourceCount: 1,
+            TotalResourceCount: 4
+          },
+          {
+            PolicyId: 'P4',
+            ShortTitle: 'Unused',
+            Compliance: 'Gray',
+            Severity: 'Moderate',
+            PassedResourceCount: 0,
+            TotalResourceCount: 0
+          }
+        ]
+      }
+    ],
+    Posture: { Total: 4, Green: 1, Red: 1, Amber: 1, Gray: 1, CompliancePercent: 33.333333 }
+  }
+}
+
+function camel(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camel)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), camel(v)])
+  )
+}
+
+function readReport(body: unknown) {
+  const result = parseResponse(envelope, lowerKeys(body), 'test').result
+  return normalizeCloudneetiReport(parseResponse(reportResult, result, 'test'), {
+    accountId: ACCOUNT,
+    benchmark: 'CSBP'
+  })
+}
+
+describe('Cloudneeti report normalization', () => {
+  it.each([
+    ['PascalCase object', { Result: pascalReport(), StatusCode: 200, Message: 'Request Successful' }],
+    ['camelCase object', { result: camel(pascalReport()), statusCode: 200, message: 'Request Successful' }],
+    [
+      'array holding one object',
+      { result: [camel(pascalReport())], statusCode: 200, message: 'Request Successful' }
+    ]
+  ])('reads a %s', (_name, body) => {
+    const report = readReport(body)
+    expect(report.score).toBe(33.33)
+    expect(report.scanId).toBe('job-1')
+    expect(report.accountName).toBe('prod-aws')
+    expect(report.controls.map(c => [c.id, c.status, c.severity, c.severityRank])).toEqual([
+      ['P1', 'passed', 'High', 3],
+      ['P2', 'failed', 'Critical', 4],
+      ['P3', 'failed', 'Low', 1],
+      ['P4', 'not-applicable', 'Moderate', 2]
+    ])
+    expect(report.controls[2]).toMatchObject({ failedItems: 3, totalItems: 4 })
+  })
+
+  it('counts a policy listed in two categories once, at its worst status', () => {
+    const raw = pascalReport()
+    raw.ResourceCategories.push({
+      CategoryName: 'Again',
+      Policies: [{ ...raw.ResourceCategories[0].Policies[0], Compliance: 'Red' }]
+    })
+    const report = readReport({ result: raw })
+    expect(report.controls.filter(c => c.id === 'P1')).toEqual([
+      expect.objectContaining({ status: 'failed' })
+    ])
+  })
+
+  it('treats an unknown severity on a failed policy as the highest, and says so', () => {
+    const raw = pascalReport()
+    raw.ResourceCategories[0].Policies[2].Severity = 'Severe'
+    const report = readReport({ result: raw })
+    expect(report.controls.find(c => c.id === 'P3')?.severityRank).toBe(4)
+    expect(report.notes[0]).toContain('treated as Critical')
+  })
+
+  it('refuses an unknown compliance colour, a report for another account or benchmark, and a bad score', () => {
+    const colour = pascalReport()
+    colour.ResourceCategories[0].Policies[0].Compliance = 'Blue'
+    expect(() => readReport({ result: colour })).toThrow(/Compliance 'Blue'/)
+    expect(() => readReport({ result: { ...pascalReport(), AccountId: 'other' } })).toThrow(
+      /for account other/
+    )
+    expect(() => readReport({ result: { ...pascalReport(), BenchmarkId: 'PCI3_2' } })).toThrow(
+      /benchmark PCI3_2/
+    )
+    const score = pascalReport()
+    score.Posture.CompliancePercent = 140
+    expect(() => readReport({ result: score })).toThrow(/expected shape/)
+    expect(() => readReport({ result: null })).toThrow(/expected shape/)
+    expect(() => readReport({ result: [pascalReport(), pascalReport()] })).toThrow(/expected shape/)
+  })
+})
+
+describe('Cloudneeti small results', () => {
+  it.each([
+    [{ jobId: 'abc' }, 'abc'],
+    [{ jobId: '"abc"' }, 'abc'],
+    [{ JobId: '\\"abc\\"'.replace(/\\/g, '') }, 'abc'],
+    [[{ jobId: 'abc' }], 'abc']
+  ])('reads job id %j', (result, expected) => {
+    expect(parseResponse(jobResult, lowerKeys(result), 'test').jobid).toBe(expected)
+  })
+
+  it('reads job statuses whatever their case, and tokens', () => {
+    expect(parseResponse(jobStatusResult, lowerKeys({ JobStatus: 'Completed' }), 't').jobstatus).toBe(
+      'Completed'
+    )
+    expect(parseResponse(jobStatusResult, lowerKeys({ jobStatus: '"running"' }), 't').jobstatus).toBe(
+      'running'
+    )
+    expect(parseResponse(tokenResult, lowerKeys({ Token: 'tok' }), 't').token).toBe('tok')
+    expect(() => parseResponse(tokenResult, lowerKeys({ token: '' }), 't')).toThrow(/expected shape/)
+    expect(() => parseResponse(jobResult, lowerKeys({ jobId: '""' }), 't')).toThrow(/expected shape/)
+  })
+})

@@ -1,0 +1,273 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import fc from 'fast-check'
+import { ActionError } from '../../src/errors.js'
+import { evaluateGate } from '../../src/gate.js'
+import { redactUrl } from '../../src/http/messages.js'
+import { parseInputs } from '../../src/inputs.js'
+import { actionsLogger } from '../../src/log.js'
+import { normalizeCloudneetiReport } from '../../src/providers/cloudneeti/normalize.js'
+import { envelope, lowerKeys, reportResult } from '../../src/providers/cloudneeti/schemas.js'
+import { normalizeConformityResults } from '../../src/providers/conformity/normalize.js'
+import { checksPage } from '../../src/providers/conformity/schemas.js'
+import { parseResponse } from '../../src/providers/parse.js'
+import { markdown, plain, registerSecret } from '../../src/text.js'
+
+const RUNS = { numRuns: 300 }
+const hostileText = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom(
+    '::stop-commands::x',
+    '::add-mask::y',
+    '\n::set-output name=result::pass',
+    '%0A::error::',
+    '<script>',
+    '@admin',
+    '[a](b)',
+    // a counterexample from a CI run: three colons once left `::` behind
+    ':::',
+    '::::add-mask:::x'
+  ),
+  fc
+    .array(
+      fc.constantFrom(':', '\n', '\r', '@', '<', '>', '`', '[', ']', '(', ')', '%', 'a', ' ', '\u2028'),
+      { maxLength: 40 }
+    )
+    .map(a => a.join(''))
+)
+
+/** Mostly well-formed, sometimes wrong: weight 4 for the right shape, 1 for a wrong one. */
+function mostly<T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 })
+}
+
+/** A policy whose fields are usually right, sometimes the wrong type, sometimes missing. */
+const policy = fc.record(
+  {
+    PolicyId: mostly(fc.string({ minLength: 1, maxLength: 12 }), fc.integer()),
+    ShortTitle: hostileText,
+    Compliance: mostly(fc.constantFrom('Green', 'Red', 'Amber', 'Gray', 'green', 'RED'), fc.string()),
+    Severity: mostly(
+      fc.constantFrom('VeryLow', 'Low', 'Moderate', 'High', 'Critical', 'very low'),
+      fc.oneof(fc.string(), fc.constant(null))
+    ),
+    PassedResourceCount: mostly(fc.nat(50), fc.oneof(fc.string(), fc.constant(null))),
+    TotalResourceCount: mostly(fc.nat(50), fc.constant(null))
+  },
+  { requiredKeys: ['PolicyId', 'Compliance'] }
+)
+const report = fc.record(
+  {
+    BenchmarkId: mostly(fc.constantFrom('CSBP', 'csbp'), fc.constant('PCI3_2')),
+    AccountId: mostly(fc.constant('acc'), fc.constant('other')),
+    JobId: fc.oneof(fc.string(), fc.constant('"j"')),
+    ResourceCategories: mostly(
+      fc.array(fc.record({ CategoryName: hostileText, Policies: fc.array(policy, { maxLength: 6 }) }), {
+        maxLength: 3
+      }),
+      fc.anything()
+    ),
+    Posture: mostly(
+      fc.record({ CompliancePercent: fc.double({ min: 0, max: 100, noNaN: true }) }),
+      fc.record({ CompliancePercent: fc.oneof(fc.double(), fc.integer({ min: -10, max: 200 }), fc.string()) })
+    )
+  },
+  { requiredKeys: ['ResourceCategories', 'Posture'] }
+)
+const body = fc.oneof(
+  fc.record({ result: fc.oneof(report, fc.array(report, { maxLength: 2 })), statusCode: fc.constant(200) }),
+  fc.anything()
+)
+
+describe('normalization never crashes and never invents a verdict', () => {
+  it('Cloudneeti: any body is either a valid report or a classified error', () => {
+    let valid = 0
+    fc.assert(
+      fc.property(body, raw => {
+        try {
+          const parsed = parseResponse(envelope, lowerKeys(raw), 't')
+          const r = normalizeCloudneetiReport(parseResponse(reportResult, parsed.result, 't'), {
+            accountId: 'acc',
+            benchmark: 'CSBP'
+          })
+          expect(r.score).toBeGreaterThanOrEqual(0)
+          expect(r.score).toBeLessThanOrEqual(100)
+          for (const c of r.controls) {
+            expect(['passed', 'failed', 'not-applicable']).toContain(c.status)
+            expect(c.severityRank).toBeGreaterThanOrEqual(0)
+            expect(c.severityRank).toBeLessThanOrEqual(4)
+          }
+          const decision = evaluateGate(r, {
+            minScore: 0,
+            failOnSeverity: { name: 'High', rank: 3 },
+            maxFailures: null
+          })
+          expect(decision.result).toBe(
+            r.controls.some(c => c.status === 'failed' && c.severityRank >= 3) ? 'fail' : 'pass'
+          )
+          valid++
+        } catch (err) {
+          expect(err).toBeInstanceOf(ActionError)
+        }
+      }),
+      RUNS
+    )
+    // the generator must reach real reports, not only garbage
+    expect(valid).toBeGreaterThan(10)
+  })
+
+  it('Conformity: any checks page is either evaluated within range or a classified error', () => {
+    let valid = 0
+    const check = fc.record(
+      {
+        id: fc.string(),
+        attributes: fc.record({
+          status: fc.oneof(fc.constantFrom('SUCCESS', 'FAILURE'), fc.string()),
+          'risk-level': fc.oneof(
+            fc.constantFrom('LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH', 'EXTREME'),
+            fc.string(),
+            fc.constant(null)
+          ),
+          'rule-title': hostileText,
+          suppressed: fc.oneof(fc.boolean(), fc.constant(null))
+        }),
+        relationships: fc.record({ rule: fc.record({ data: fc.record({ id: fc.string() }) }) })
+      },
+      { requiredKeys: ['id'] }
+    )
+    const page = fc.oneof(
+      fc.record({
+        data: fc.array(check, { maxLength: 20 }),
+        meta: fc.record({ total: fc.oneof(fc.nat(), fc.integer()) })
+      }),
+      fc.anything()
+    )
+    fc.assert(
+      fc.property(page, fc.nat(1000), (raw, success) => {
+        try {
+          const parsed = parseResponse(checksPage, raw, 't')
+          const r = normalizeConformityResults({
+            accountId: 'a',
+            benchmark: '',
+            successCount: success,
+            failures: parsed.data
+          })
+          expect(r.score).toBeGreaterThanOrEqual(0)
+          expect(r.score).toBeLessThanOrEqual(100)
+          expect(r.controls.length).toBeLessThanOrEqual(parsed.data.length)
+          valid++
+        } catch (err) {
+          expect(err).toBeInstanceOf(ActionError)
+        }
+      }),
+      RUNS
+    )
+    expect(valid).toBeGreaterThan(10)
+  })
+})
+
+describe('API text never becomes a command, markup or a mention', () => {
+  it('plain(): one line, no `::`', () => {
+    fc.assert(
+      fc.property(hostileText, s => {
+        const out = plain(s)
+        expect(out).not.toMatch(/[\r\n\u2028\u2029]/)
+        expect(out).not.toContain('::')
+      }),
+      RUNS
+    )
+  })
+
+  it('markdown(): no tags, no links, no mentions', () => {
+    fc.assert(
+      fc.property(hostileText, s => {
+        const out = markdown(s)
+        expect(out).not.toMatch(/[<>\n]/)
+        expect(out).not.toMatch(/(^|[^\\])\]\(/)
+        expect(out).not.toContain('@')
+      }),
+      RUNS
+    )
+  })
+
+  it('the logger prints exactly one line that cannot start a workflow command', () => {
+    const writes: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk))
+      return true
+    })
+    try {
+      fc.assert(
+        fc.property(hostileText, s => {
+          writes.length = 0
+          actionsLogger.info(`Status: ${s}`)
+          actionsLogger.info(s)
+          const lines = writes
+            .join('')
+            .split(/\r?\n/)
+            .filter(l => l !== '')
+          expect(lines.length).toBeLessThanOrEqual(2)
+          for (const line of lines) expect(line.startsWith('::')).toBe(false)
+        }),
+        RUNS
+      )
+    } finally {
+      spy.mockRestore()
+    }
+  })
+})
+
+describe('secrets are never printed', () => {
+  const secret = fc
+    .string({ minLength: 8, maxLength: 40 })
+    .filter(s => s.trim().length === s.length && !/[\r\n]/.test(s))
+
+  it('a registered secret never survives into printed text, even when a service echoes it', () => {
+    fc.assert(
+      fc.property(secret, hostileText, hostileText, (key, before, after) => {
+        registerSecret(key)
+        expect(plain(`${before}${key}${after}`, 10_000)).not.toContain(key)
+        expect(markdown(`${before}${key}${after}`, 10_000)).not.toContain(key)
+      }),
+      RUNS
+    )
+  })
+
+  it('input errors never echo the key or the application secret', () => {
+    fc.assert(
+      fc.property(
+        secret,
+        secret,
+        fc.constantFrom('provider', 'mode', 'timeout', 'min-score', 'fail-on-severity', 'soft-fail'),
+        (key, appSecret, broken) => {
+          const inputs: Record<string, string> = {
+            provider: 'cloudneeti',
+            'api-key': key,
+            'application-id': 'app',
+            'application-secret': appSecret,
+            'license-id': 'lic',
+            'account-id': 'acc',
+            [broken]: `bad-${broken}`
+          }
+          try {
+            parseInputs(n => inputs[n] ?? '', {})
+          } catch (err) {
+            expect((err as Error).message).not.toContain(key)
+            expect((err as Error).message).not.toContain(appSecret)
+          }
+        }
+      ),
+      RUNS
+    )
+  })
+
+  it('URLs in errors carry no secret query values', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{8,30}$/), value => {
+        expect(redactUrl(`https://h/p?apiKey=${value}&token=${value}&client_secret=${value}`)).not.toContain(
+          value
+        )
+      }),
+      RUNS
+    )
+  })
+})

@@ -1,0 +1,14 @@
+/** Jest runs TypeScript as ESM; src imports use `.js` specifiers, emulator imports use `.ts`. */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.check.json' }]
+  },
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  testTimeout: 60000,
+  // the integration tests mostly wait on timers and child processes, so more workers than cores pay off
+  maxWorkers: 4,
+  reporters: ['default', '<rootDir>/scripts/jest-closing-line.cjs']
+}

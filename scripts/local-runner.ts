@@ -1,0 +1,142 @@
+/** Runs the bundled action the way the GitHub runner does; shared by the tests, the demo and the benchmark. */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const DIST = path.join(ROOT, 'dist', 'index.js')
+
+interface ActionYaml {
+  inputs: Record<string, { default?: string; required?: boolean }>
+  outputs: Record<string, unknown>
+}
+
+export const actionYaml: ActionYaml = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
+
+export interface ActionRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** The parsed JSON report at the report-path output, if one was written. */
+  report: Record<string, unknown> | undefined
+  workspace: string
+  durationMs: number
+}
+
+export interface RunOptions {
+  env?: Record<string, string>
+  /** Send this signal after the given delay, as the runner does when a job is cancelled. */
+  cancelAfterMs?: number
+  signal?: NodeJS.Signals
+}
+
+/** Parses the GITHUB_OUTPUT file format (`name<<delimiter` … `delimiter`). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const value: string[] = []
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i])
+      outputs[name] = value.join('\n')
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return outputs
+}
+
+/** A workspace and the environment the runner gives an action step. */
+export interface RunnerStep {
+  workspace: string
+  env: Record<string, string>
+  outputFile: string
+  summaryFile: string
+}
+
+/**
+ * The environment the runner gives `node dist/index.js`: INPUT_ variables (action.yml defaults
+ * applied, names upper-cased, hyphens kept), GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and friends.
+ */
+export function prepareStep(
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {}
+): RunnerStep {
+  for (const name of Object.keys(inputs)) {
+    if (!(name in actionYaml.inputs)) throw new Error(`input '${name}' is not declared in action.yml`)
+  }
+  const workspace = mkdtempSync(path.join(tmpdir(), 'gate-run-'))
+  const outputFile = path.join(workspace, '.github_output')
+  const summaryFile = path.join(workspace, '.step_summary')
+  const eventFile = path.join(workspace, '.event.json')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  writeFileSync(eventFile, '{}')
+
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: workspace,
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+    ...extraEnv
+  }
+  for (const [name, spec] of Object.entries(actionYaml.inputs)) {
+    const value = inputs[name] ?? spec.default
+    if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  return { workspace, env, outputFile, summaryFile }
+}
+
+/** What a finished step left behind: its outputs, its summary and the report it wrote. */
+export function stepResults(step: RunnerStep): Pick<ActionRun, 'outputs' | 'summary' | 'report'> {
+  const outputs = parseOutputFile(readFileSync(step.outputFile, 'utf8'))
+  const reportPath = outputs['report-path']
+  const report =
+    reportPath && existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : undefined
+  return { outputs, summary: readFileSync(step.summaryFile, 'utf8'), report }
+}
+
+/** Runs the bundled action the way the runner does, and collects what it left behind. */
+export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const step = prepareStep(inputs, options.env)
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DIST], {
+      cwd: step.workspace,
+      env: step.env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', d => (stdout += d))
+    child.stderr.on('data', d => (stderr += d))
+    const timer =
+      options.cancelAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.cancelAfterMs)
+    child.on('error', reject)
+    child.on('close', code => {
+      if (timer) clearTimeout(timer)
+      resolve({
+        code,
+        stdout,
+        stderr,
+        ...stepResults(step),
+        workspace: step.workspace,
+        durationMs: Date.now() - started
+      })
+    })
+  })
+}

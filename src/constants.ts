@@ -1,0 +1,37 @@
+/** Input and output names, in one place, so no string literal is repeated across modules. */
+export const Input = {
+  provider: 'provider',
+  mode: 'mode',
+  apiUrl: 'api-url',
+  region: 'region',
+  apiKey: 'api-key',
+  applicationId: 'application-id',
+  applicationSecret: 'application-secret',
+  licenseId: 'license-id',
+  accountId: 'account-id',
+  benchmark: 'benchmark',
+  onboardAccount: 'onboard-account',
+  pollInterval: 'poll-interval',
+  timeout: 'timeout',
+  requestTimeout: 'request-timeout',
+  minScore: 'min-score',
+  failOnSeverity: 'fail-on-severity',
+  maxFailures: 'max-failures',
+  softFail: 'soft-fail',
+  reportPath: 'report-path'
+} as const
+
+export const Output = {
+  result: 'result',
+  decision: 'decision',
+  score: 'score',
+  failedControls: 'failed-controls',
+  scanId: 'scan-id',
+  accountId: 'account-id',
+  reportPath: 'report-path',
+  reason: 'reason'
+} as const
+
+export const ACTION_NAME = 'cspm-compliance-gate'
+export const ACTION_VERSION = '0.1.0'
+export const REPORT_SCHEMA_VERSION = 1

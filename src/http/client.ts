@@ -1,0 +1,342 @@
+import { HttpClient as ToolkitClient } from '@actions/http-client'
+import type { OutgoingHttpHeaders } from 'node:http'
+import { ActionError, HttpError, type ErrorKind } from '../errors.js'
+import type { Logger } from '../log.js'
+import { plain } from '../text.js'
+import {
+  DEFAULT_RETRY,
+  backoffDelay,
+  isRetryableStatus,
+  networkFailure,
+  parseRetryAfter,
+  type RetryPolicy
+} from './retry.js'
+import { redactUrl, serviceMessage } from './messages.js'
+import { sleep } from '../sleep.js'
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** Supplies auth headers, and a fresh credential when the service says the current one expired. */
+export interface AuthProvider {
+  headers(): Promise<Record<string, string>>
+  /** Called once per failed request on 401; the request is then repeated once. */
+  renew?(): Promise<void>
+}
+
+/** Lets a provider turn a status and its service's words into the right kind and a fix-it hint. */
+export type ErrorClassifier = (
+  status: number,
+  message: string | undefined,
+  body: unknown
+) => { kind?: ErrorKind; hint?: string } | undefined
+
+export interface RequestSpec {
+  method: Method
+  /** Path below the base URL, already encoded. */
+  path: string
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  /** What the action is doing, for errors: "start the scan". */
+  operation: string
+  /** Safe to repeat after a 5xx, a reset or a timeout. Non-idempotent calls repeat only when the service certainly did not act (429, refused). */
+  idempotent: boolean
+  auth?: AuthProvider
+  /** No retry waits past this (epoch ms). */
+  deadline?: number
+  /** Overrides the client's classifier for this request (e.g. which permission it needs). */
+  classify?: ErrorClassifier
+}
+
+export interface JsonResponse {
+  status: number
+  body: unknown
+  headers: Record<string, string | string[] | undefined>
+}
+
+export interface HttpClientOptions {
+  baseUrl: string
+  headers: Record<string, string>
+  requestTimeoutMs: number
+  log: Logger
+  signal?: AbortSignal
+  retry?: RetryPolicy
+  classify?: ErrorClassifier
+  /** How long retries may go on for a request that names no deadline. */
+  defaultBudgetMs?: number
+  userAgent?: string
+}
+
+const JSON_BODY = /^\s*[[{]/
+
+/**
+ * A JSON client for one service: a timeout on every request, retries with backoff and full
+ * jitter, Retry-After honoured within the deadline, one credential renewal on 401, and typed
+ * errors that name the request without its secrets.
+ */
+export class HttpClient {
+  private readonly toolkit: ToolkitClient
+  private readonly options: HttpClientOptions
+  private readonly retry: RetryPolicy
+  /** Requests sent, attempts included; for logs and the benchmark. */
+  requestCount = 0
+
+  constructor(options: HttpClientOptions) {
+    this.options = options
+    this.retry = options.retry ?? DEFAULT_RETRY
+    this.toolkit = new ToolkitClient(options.userAgent ?? 'cspm-compliance-gate', [], {
+      socketTimeout: options.requestTimeoutMs,
+      allowRetries: false,
+      allowRedirects: false,
+      keepAlive: true
+    })
+  }
+
+  dispose(): void {
+    this.toolkit.dispose()
+  }
+
+  async request(spec: RequestSpec): Promise<JsonResponse> {
+    const url = this.url(spec)
+    const shownUrl = redactUrl(url)
+    const deadline = spec.deadline ?? Date.now() + (this.options.defaultBudgetMs ?? 120_000)
+    let renewed = false
+    let attempt = 0
+    for (;;) {
+      this.throwIfCancelled()
+      let outcome: Outcome
+      try {
+        outcome = await this.attempt(spec, url)
+      } catch (err) {
+        if (err instanceof ActionError) throw err
+        const failure = networkFailure(err)
+        const retryable = failure !== undefined && (spec.idempotent || failure.notSent)
+        const error = this.transportError(spec, shownUrl, err, failure, retryable)
+        if (
+          retryable &&
+          (await this.backoff(spec, shownUrl, attempt, deadline, undefined, failure.description))
+        ) {
+          attempt++
+          continue
+        }
+        throw error
+      }
+
+      if (outcome.status >= 200 && outcome.status < 300) {
+        const parsed = parseJson(outcome.text)
+        if (parsed.ok) return { status: outcome.status, body: parsed.value, headers: outcome.headers }
+        const problem = describeUnreadable(outcome.text, outcome.contentType)
+        if (spec.idempotent && (await this.backoff(spec, shownUrl, attempt, deadline, undefined, problem))) {
+          attempt++
+          continue
+        }
+        throw new HttpError({
+          kind: 'bad-response',
+          method: spec.method,
+          url: shownUrl,
+          status: outcome.status,
+          serviceMessage: undefined,
+          operation: spec.operation,
+          hint: `The response was ${problem}, not the JSON the API returns; a proxy or gateway may be answering instead of the service.`,
+          retryable: true
+        })
+      }
+
+      const parsed = parseJson(outcome.text)
+      const body = parsed.ok ? parsed.value : undefined
+      const message = serviceMessage(body, outcome.text)
+
+      if (outcome.status === 401 && spec.auth?.renew && !renewed) {
+        renewed = true
+        this.options.log.info(
+          `${spec.method} ${shownUrl} answered 401; renewing the token and repeating the request once`
+        )
+        await spec.auth.renew()
+        continue
+      }
+
+      const retryable = isRetryableStatus(outcome.status) && (spec.idempotent || outcome.status === 429)
+      if (retryable) {
+        const retryAfter = parseRetryAfter(outcome.headers['retry-after'])
+        if (
+          await this.backoff(
+            spec,
+            shownUrl,
+            attempt,
+            deadline,
+            retryAfter,
+            `${outcome.status}${message ? ` "${plain(message, 120)}"` : ''}`
+          )
+        ) {
+          attempt++
+          continue
+        }
+      }
+      throw this.statusError(spec, shownUrl, outcome.status, message, body, retryable)
+    }
+  }
+
+  private url(spec: RequestSpec): string {
+    const query = Object.entries(spec.query ?? {})
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&')
+    return `${this.options.baseUrl}${spec.path}${query ? `?${query}` : ''}`
+  }
+
+  private async attempt(spec: RequestSpec, url: string): Promise<Outcome> {
+    const headers: OutgoingHttpHeaders = { Accept: 'application/json', ...this.options.headers }
+    if (spec.auth) Object.assign(headers, await spec.auth.headers())
+    const data = spec.body === undefined ? null : JSON.stringify(spec.body)
+    this.requestCount++
+    const pending = (async () => {
+      const response = await this.toolkit.request(spec.method, url, data, headers)
+      const text = await response.readBody()
+      const h = response.message.headers
+      return {
+        status: response.message.statusCode ?? 0,
+        text,
+        headers: h,
+        contentType: String(h['content-type'] ?? '')
+      }
+    })()
+    return this.raceCancel(pending)
+  }
+
+  private raceCancel<T>(pending: Promise<T>): Promise<T> {
+    const signal = this.options.signal
+    if (!signal) return pending
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(cancelled())
+      if (signal.aborted) return onAbort()
+      signal.addEventListener('abort', onAbort, { once: true })
+      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  /** Waits before the next attempt; false when there is no attempt or no time left for one. */
+  private async backoff(
+    spec: RequestSpec,
+    shownUrl: string,
+    attempt: number,
+    deadline: number,
+    retryAfterMs: number | undefined,
+    why: string
+  ): Promise<boolean> {
+    if (attempt >= this.retry.maxRetries) return false
+    const remaining = deadline - Date.now()
+    const wait = retryAfterMs ?? backoffDelay(this.retry, attempt)
+    if (wait > remaining) {
+      if (retryAfterMs !== undefined) {
+        this.options.log.warning(
+          `${spec.method} ${shownUrl}: the service asked to retry after ${Math.ceil(retryAfterMs / 1000)} s, past the time left (${Math.max(0, Math.floor(remaining / 1000))} s)`
+        )
+      }
+      return false
+    }
+    this.options.log.info(
+      `${spec.method} ${shownUrl} failed (${why}); retry ${attempt + 1} of ${this.retry.maxRetries} in ${(wait / 1000).toFixed(1)} s`
+    )
+    await sleep(wait, this.options.signal)
+    return true
+  }
+
+  private throwIfCancelled(): void {
+    if (this.options.signal?.aborted) throw cancelled()
+  }
+
+  private transportError(
+    spec: RequestSpec,
+    shownUrl: string,
+    err: unknown,
+    failure: ReturnType<typeof networkFailure>,
+    retryable: boolean
+  ): HttpError {
+    const code = (err as NodeJS.ErrnoException).code ?? ''
+    let hint = 'Check that the runner can reach the service (api-url, proxy settings), then re-run.'
+    let description = failure?.description ?? plain((err as Error).message, 200)
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+      description = `TLS certificate not trusted (${code})`
+      hint = 'If the service or a proxy uses a private CA, point NODE_EXTRA_CA_CERTS at its PEM bundle.'
+    } else if (code === 'ENOTFOUND') {
+      description = 'host not found'
+      hint = 'Check api-url (or region for Conformity).'
+    } else if (failure && !retryable) {
+      hint =
+        'The request may have reached the service, so it was not repeated; check the service before re-running.'
+    }
+    return new HttpError({
+      kind: 'network',
+      method: spec.method,
+      url: shownUrl,
+      status: undefined,
+      serviceMessage: description,
+      operation: spec.operation,
+      hint,
+      retryable
+    })
+  }
+
+  private statusError(
+    spec: RequestSpec,
+    shownUrl: string,
+    status: number,
+    message: string | undefined,
+    body: unknown,
+    retryable: boolean
+  ): HttpError {
+    const custom =
+      spec.classify?.(status, message, body) ?? this.options.classify?.(status, message, body) ?? {}
+    return new HttpError({
+      kind: custom.kind ?? defaultKind(status),
+      method: spec.method,
+      url: shownUrl,
+      status,
+      serviceMessage: message === undefined ? undefined : plain(message, 300),
+      operation: spec.operation,
+      hint: custom.hint ?? defaultHint(status),
+      retryable
+    })
+  }
+}
+
+interface Outcome {
+  status: number
+  text: string
+  headers: Record<string, string | string[] | undefined>
+  contentType: string
+}
+
+function cancelled(): ActionError {
+  return new ActionError('cancelled', 'The run was cancelled before the results could be evaluated.')
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (!JSON_BODY.test(text)) return { ok: false }
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+function describeUnreadable(text: string, contentType: string): string {
+  if (text.trim() === '') return 'empty'
+  if (/<html|<!doctype/i.test(text) || contentType.includes('html')) return 'an HTML page'
+  if (JSON_BODY.test(text)) return 'truncated or malformed JSON'
+  return `not JSON (${plain(contentType || 'no content type', 60)})`
+}
+
+function defaultKind(status: number): ErrorKind {
+  if (status === 401) return 'auth'
+  if (status === 403) return 'permission'
+  if (status === 404) return 'not-found'
+  return 'api'
+}
+
+function defaultHint(status: number): string | undefined {
+  if (status === 429)
+    return 'The service is rate limiting; re-run later or lower the polling rate (poll-interval).'
+  if (status >= 500) return 'The service had a problem; re-run later.'
+  if (status >= 300 && status < 400) return 'The service redirected; check api-url.'
+  return undefined
+}
