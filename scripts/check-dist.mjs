@@ -4,19 +4,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
-const out = mkdtempSync(path.join(tmpdir(), 'check-dist-'))
+const files = dir =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name)))
+
+const out = path.join(mkdtempSync(path.join(tmpdir(), 'check-dist-')), 'dist')
 try {
-  const ncc = path.join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-  execFileSync(
-    process.execPath,
-    [ncc, 'build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--minify', '-q'],
-    {
-      stdio: ['ignore', 'ignore', 'inherit']
-    }
-  )
-  const fresh = readdirSync(out).sort()
-  const committed = readdirSync('dist').sort()
-  const names = [...new Set([...fresh, ...committed])]
+  execFileSync(process.execPath, ['scripts/bundle.mjs', out], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const fresh = files(out)
+  const names = [...new Set([...fresh, ...files('dist')])].sort()
   const differing = names.filter(name => {
     try {
       return !readFileSync(path.join(out, name)).equals(readFileSync(path.join('dist', name)))
@@ -32,5 +29,5 @@ try {
   }
   console.log(`dist/ matches a fresh bundle (${fresh.length} files).`)
 } finally {
-  rmSync(out, { recursive: true, force: true })
+  rmSync(path.dirname(out), { recursive: true, force: true })
 }
