@@ -8,7 +8,7 @@ import { parseInputs, secretsInInputs, type InputReader, type Settings } from '.
 import { actionsLogger, type Logger } from './log.js'
 import { Poller } from './poll.js'
 import { PROVIDERS } from './providers/catalog.js'
-import { PROVIDER_FACTORIES } from './providers/registry.js'
+import { PROVIDER_FACTORIES, runMode } from './providers/registry.js'
 import type { Progress, Report } from './providers/types.js'
 import { publish } from './publish/index.js'
 import type { Outcome } from './publish/outcome.js'
@@ -66,7 +66,7 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
       progress,
       mask
     })
-    report = await provider.run(settings.mode)
+    report = await runMode(provider, settings, progress)
     gate = evaluateGate(report, settings.policy)
   } catch (err) {
     error = toActionError(err)

@@ -2,7 +2,8 @@ import type { HttpClient } from '../http/client.js'
 import type { Settings } from '../inputs.js'
 import type { Logger } from '../log.js'
 import type { Poller } from '../poll.js'
-import type { Mode, ProviderId } from './catalog.js'
+import type { ProviderId } from './catalog.js'
+import type { OnboardAccount } from './onboard.js'
 
 export type ControlStatus = 'passed' | 'failed' | 'not-applicable'
 
@@ -59,9 +60,17 @@ export interface ProviderContext {
   mask(secret: string): void
 }
 
-export interface Provider {
+/** The three use cases of a service, each ending in the report the gate reads. */
+export interface Provider<Onboard extends OnboardAccount = OnboardAccount> {
   readonly id: ProviderId
-  run(mode: Mode): Promise<Report>
+  /** Starts a scan of the account, waits for it, reads its results. */
+  scan(accountId: string): Promise<Report>
+  /** Reads the latest completed results, no scan. */
+  audit(accountId: string): Promise<Report>
+  /** Onboards a new account, waits for its first scan, reads its results. */
+  onboard(account: Onboard): Promise<Report>
 }
 
-export type ProviderFactory = (ctx: ProviderContext) => Provider
+export type ProviderFactory<Onboard extends OnboardAccount = OnboardAccount> = (
+  ctx: ProviderContext
+) => Provider<Onboard>

@@ -1,5 +1,4 @@
 import { ActionError } from '../../errors.js'
-import type { Mode } from '../catalog.js'
 import type { CloudneetiOnboardAccount } from '../onboard.js'
 import type { Provider, ProviderContext, Report } from '../types.js'
 import { CloudneetiApi } from './api.js'
@@ -11,7 +10,7 @@ const SUCCEEDED = new Set(['success', 'completed', 'succeeded'])
 const FAILED = new Set(['failed', 'failure', 'error', 'cancelled', 'canceled'])
 
 /** Cloudneeti (Zscaler CSPM): tokens → rescan → job status → benchmark audit report. */
-export function createCloudneetiProvider(ctx: ProviderContext): Provider {
+export function createCloudneetiProvider(ctx: ProviderContext): Provider<CloudneetiOnboardAccount> {
   const { settings, log, progress } = ctx
   const creds = settings.cloudneeti
   if (!creds) throw new ActionError('input', 'Cloudneeti credentials are missing')
@@ -85,13 +84,5 @@ export function createCloudneetiProvider(ctx: ProviderContext): Provider {
     return jobReport(created.accountId, created.jobId, auth)
   }
 
-  return {
-    id: 'cloudneeti',
-    async run(mode: Mode): Promise<Report> {
-      if (mode === 'onboard') return onboard(settings.onboardAccount as CloudneetiOnboardAccount)
-      const accountId = settings.accountId as string
-      progress.accountId = accountId
-      return mode === 'scan' ? scan(accountId) : audit(accountId)
-    }
-  }
+  return { id: 'cloudneeti', scan, audit, onboard }
 }

@@ -9,7 +9,7 @@ import { keyUser, requirePrivilege } from './privileges.js'
 import type { Account } from './schemas.js'
 
 /** Cloud Conformity: whoami preflight → bot run (scan) → bot-status → checks. */
-export function createConformityProvider(ctx: ProviderContext): Provider {
+export function createConformityProvider(ctx: ProviderContext): Provider<ConformityOnboardAccount> {
   const { settings, log, progress } = ctx
   const api = new ConformityApi(ctx.http)
 
@@ -114,13 +114,5 @@ export function createConformityProvider(ctx: ProviderContext): Provider {
     return evaluate(await waitForBot(created.id, null))
   }
 
-  return {
-    id: 'conformity',
-    async run(mode: Mode): Promise<Report> {
-      if (mode === 'onboard') return onboard(settings.onboardAccount as ConformityOnboardAccount)
-      const accountId = settings.accountId as string
-      progress.accountId = accountId
-      return mode === 'scan' ? scan(accountId) : audit(accountId)
-    }
-  }
+  return { id: 'conformity', scan, audit, onboard }
 }
