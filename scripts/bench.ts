@@ -770,7 +770,7 @@ function sectionBundle(): void {
   const bytes = statSync(DIST).size
   const gzipped = gzipSync(readFileSync(DIST)).length
   const distDir = path.dirname(DIST)
-  const lazy = path.join(distDir, 'undici', 'index.cjs')
+  const lazyBytes = statSync(path.join(distDir, 'undici', 'index.cjs')).size
   const all = readdirSync(distDir, { recursive: true, withFileTypes: true })
     .filter(entry => entry.isFile())
     .reduce((sum, entry) => sum + statSync(path.join(entry.parentPath, entry.name)).size, 0)
@@ -781,11 +781,7 @@ function sectionBundle(): void {
     [
       ['dist/index.js', bytes.toLocaleString('en'), mb(bytes)],
       ['dist/index.js, gzip', gzipped.toLocaleString('en'), mb(gzipped)],
-      [
-        'dist/undici/index.cjs (loaded only on use)',
-        statSync(lazy).size.toLocaleString('en'),
-        mb(statSync(lazy).size)
-      ],
+      ['dist/undici/index.cjs (loaded only on use)', lazyBytes.toLocaleString('en'), mb(lazyBytes)],
       ['dist/ (all files)', all.toLocaleString('en'), mb(all)]
     ],
     ['Target: dist/index.js under 1.5 MB (1,500,000 bytes), the file the runner loads.']

@@ -71,6 +71,4 @@ export interface Provider<Onboard extends OnboardAccount = OnboardAccount> {
   onboard(account: Onboard): Promise<Report>
 }
 
-export type ProviderFactory<Onboard extends OnboardAccount = OnboardAccount> = (
-  ctx: ProviderContext
-) => Provider<Onboard>
+export type ProviderFactory = (ctx: ProviderContext) => Provider
