@@ -34,4 +34,3 @@ export const Output = {
 
 export const ACTION_NAME = 'cspm-compliance-gate'
 export const ACTION_VERSION = '0.1.0'
-export const REPORT_SCHEMA_VERSION = 1

@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'timeout'
   | 'scan-failed'
   | 'cancelled'
+  | 'report'
 
 export class ActionError extends Error {
   readonly kind: ErrorKind
@@ -41,6 +42,8 @@ export interface HttpErrorDetails {
   operation: string
   hint?: string
   retryable: boolean
+  /** How long the service asked to wait (Retry-After), when it did. */
+  retryAfterMs?: number
 }
 
 /** A failed request: carries the method, the URL without secrets, the status and the service's own words. */
@@ -51,6 +54,7 @@ export class HttpError extends ActionError {
   readonly serviceMessage: string | undefined
   readonly operation: string
   readonly retryable: boolean
+  readonly retryAfterMs: number | undefined
   constructor(d: HttpErrorDetails) {
     // A status comes with the service's own words; a transport failure with what happened.
     const what =
@@ -66,6 +70,7 @@ export class HttpError extends ActionError {
     this.serviceMessage = d.serviceMessage
     this.operation = d.operation
     this.retryable = d.retryable
+    this.retryAfterMs = d.retryAfterMs
   }
 }
 

@@ -1,10 +1,34 @@
-import type { GatePolicy } from './inputs.js'
 import type { Control, Report } from './providers/types.js'
+import { roundScore } from './score.js'
+
+/** What the gate holds a report to: the min-score, fail-on-severity and max-failures inputs. */
+export interface GatePolicy {
+  /** The gate fails when the score is below this. */
+  minScore: number
+  /** The gate fails on a failed control at or above this rank; null turns the rule off. */
+  failOnSeverity: { name: string; rank: number } | null
+  /** The gate fails when more controls than this failed; null means no limit. */
+  maxFailures: number | null
+}
 
 export type GateResult = 'pass' | 'fail'
 
+/** One rule as it was evaluated, so every reader sees the threshold and the value it met. */
+export interface RuleResult {
+  rule: 'min-score' | 'fail-on-severity' | 'max-failures'
+  /** The input's value: a score, a severity name, a count. */
+  threshold: number | string
+  /** What the report had: the score, the failed controls at or above the severity, the failed controls. */
+  actual: number
+  passed: boolean
+  /** One sentence a person reads when the rule failed. */
+  reason: string
+}
+
 export interface GateDecision {
   result: GateResult
+  /** Every rule that is switched on, in the order of the inputs. */
+  rules: RuleResult[]
   /** One sentence per rule that failed; empty when the gate passed. */
   reasons: string[]
   failedControls: Control[]
@@ -12,31 +36,48 @@ export interface GateDecision {
   blockingControls: Control[]
 }
 
-/** Rounds to two decimals, the precision of the `score` output and of the comparison with min-score. */
-export function roundScore(score: number): number {
-  return Math.round(score * 100) / 100
-}
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** Report + policy → decision with reasons. Pure: no I/O, no provider knowledge. */
+/** Report + policy → decision with the rules it evaluated. Pure: no I/O, no provider knowledge. */
 export function evaluateGate(report: Report, policy: GatePolicy): GateDecision {
   const failedControls = report.controls.filter(c => c.status === 'failed')
-  const reasons: string[] = []
   const score = roundScore(report.score)
+  const rules: RuleResult[] = []
 
-  if (score < policy.minScore) {
-    reasons.push(`score ${score} is below min-score ${policy.minScore}`)
+  if (policy.minScore > 0) {
+    rules.push({
+      rule: 'min-score',
+      threshold: policy.minScore,
+      actual: score,
+      passed: score >= policy.minScore,
+      reason: `score ${score} is below min-score ${policy.minScore}`
+    })
   }
 
   const threshold = policy.failOnSeverity
   const blockingControls = threshold ? failedControls.filter(c => c.severityRank >= threshold.rank) : []
-  if (threshold && blockingControls.length > 0) {
+  if (threshold) {
     const n = blockingControls.length
-    reasons.push(`${n} failed control${n === 1 ? '' : 's'} at severity ${threshold.name} or higher`)
+    rules.push({
+      rule: 'fail-on-severity',
+      threshold: threshold.name,
+      actual: n,
+      passed: n === 0,
+      reason: `${plural(n, 'failed control')} at severity ${threshold.name} or higher`
+    })
   }
 
-  if (policy.maxFailures !== null && failedControls.length > policy.maxFailures) {
-    reasons.push(`${failedControls.length} failed controls exceed max-failures ${policy.maxFailures}`)
+  if (policy.maxFailures !== null) {
+    const n = failedControls.length
+    rules.push({
+      rule: 'max-failures',
+      threshold: policy.maxFailures,
+      actual: n,
+      passed: n <= policy.maxFailures,
+      reason: `${n} failed controls exceed max-failures ${policy.maxFailures}`
+    })
   }
 
-  return { result: reasons.length ? 'fail' : 'pass', reasons, failedControls, blockingControls }
+  const reasons = rules.filter(r => !r.passed).map(r => r.reason)
+  return { result: reasons.length ? 'fail' : 'pass', rules, reasons, failedControls, blockingControls }
 }

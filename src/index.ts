@@ -1,4 +1,5 @@
 import { run } from './main.js'
+import { plain } from './text.js'
 
 /** The runner's entry point: cancel on SIGINT/SIGTERM, then leave once the outcome is published. */
 const controller = new AbortController()
@@ -9,11 +10,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 run({ signal: controller.signal }).then(
   outcome => {
     // A cancelled run may leave a socket open; everything is written, so leave now.
-    if (outcome.error?.kind === 'cancelled') process.exit(1)
+    if (outcome.accounts.some(a => a.error?.kind === 'cancelled')) process.exit(1)
   },
   err => {
     process.stdout.write(
-      `::error::Unexpected failure: ${String(err instanceof Error ? err.message : err).replace(/[\r\n%]/g, ' ')}\n`
+      `::error::${plain(`Unexpected failure: ${err instanceof Error ? err.message : err}`)}\n`
     )
     process.exit(1)
   }

@@ -1,72 +1,32 @@
+import { statSync } from 'node:fs'
 import path from 'node:path'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { Input } from './constants.js'
 import { InputError } from './errors.js'
-import {
-  CLOUDNEETI_DEFAULT_URL,
-  MODES,
-  PROVIDERS,
-  conformityUrlForRegion,
-  type Mode,
-  type ProviderId
-} from './providers/catalog.js'
-import {
-  ONBOARD_SECRET_KEYS,
-  cloudneetiOnboardSchema,
-  conformityOnboardSchema,
-  type OnboardAccount
-} from './providers/onboard.js'
+import type { GatePolicy } from './gate.js'
+import { headerSafe, required } from './input-rules.js'
+import type { ProviderDefinition } from './providers/definition.js'
+import { PROVIDERS, PROVIDER_IDS, definitionOf, type Settings } from './providers/registry.js'
 import { severityRank } from './severity.js'
+import { MODES, type CommonSettings, type InputReader, type Mode, type Target } from './settings.js'
 
-/** Reads one input as the runner passes it (trimmed, '' when unset). */
-export type InputReader = (name: string) => string
+export type { InputReader } from './settings.js'
 
-export interface GatePolicy {
-  /** The gate fails when the score is below this. */
-  minScore: number
-  /** The gate fails on a failed control at or above this rank; null turns the rule off. */
-  failOnSeverity: { name: string; rank: number } | null
-  /** The gate fails when more controls than this failed; null means no limit. */
-  maxFailures: number | null
-}
-
-export interface CloudneetiCredentials {
-  applicationId: string
-  applicationSecret: string
-  licenseId: string
-}
-
-export interface Settings {
-  provider: ProviderId
-  mode: Mode
-  apiUrl: string
-  apiKey: string
-  cloudneeti?: CloudneetiCredentials
-  accountId?: string
-  benchmark: string
-  onboardAccount?: OnboardAccount
-  pollIntervalMs: number
-  timeoutMs: number
-  requestTimeoutMs: number
-  policy: GatePolicy
-  softFail: boolean
-  reportPath: string
-  /** Inputs that were set but mean nothing in this mode: reported as warnings, never silently. */
-  ignoredInputs: string[]
-}
+export const DEFAULT_REPORT_PATH = 'compliance-report.json'
 
 /**
  * Every secret the inputs carry, found before anything is validated or printed, so they can be
- * masked first. A malformed `onboard-account` is masked whole, since its secrets can't be found.
+ * masked first. A malformed `onboard-account` is masked line by line, since its secrets can't be found.
  */
 export function secretsInInputs(read: InputReader): string[] {
-  const secrets = [read(Input.apiKey), read(Input.applicationSecret)]
+  const secrets = [read(Input.apiKey)]
+  for (const provider of PROVIDERS) secrets.push(...provider.secretInputs.map(read))
   const onboard = read(Input.onboardAccount)
   if (onboard) {
     try {
       const parsed: unknown = JSON.parse(onboard)
       if (parsed && typeof parsed === 'object') {
-        for (const key of ONBOARD_SECRET_KEYS) {
+        for (const key of PROVIDERS.flatMap(p => p.onboarding.secretKeys)) {
           const value = (parsed as Record<string, unknown>)[key]
           if (typeof value === 'string') secrets.push(value)
         }
@@ -78,6 +38,11 @@ export function secretsInInputs(read: InputReader): string[] {
   return secrets.map(s => s.trim()).filter(s => s.length > 0)
 }
 
+/** The report path as the user gave it, or the default, resolved against the workspace. */
+export function reportPathFrom(read: InputReader, env: NodeJS.ProcessEnv): string {
+  return path.resolve(env.GITHUB_WORKSPACE || process.cwd(), read(Input.reportPath) || DEFAULT_REPORT_PATH)
+}
+
 function oneOf<T extends string>(input: string, raw: string, allowed: readonly T[]): T {
   const value = raw.toLowerCase()
   if ((allowed as readonly string[]).includes(value)) return value as T
@@ -85,20 +50,25 @@ function oneOf<T extends string>(input: string, raw: string, allowed: readonly T
   throw new InputError(input, `${shown}; expected one of: ${allowed.join(', ')}`)
 }
 
-function required(read: InputReader, input: string, why: string): string {
-  const value = read(input)
-  if (!value) throw new InputError(input, `is required ${why}`)
-  return value
-}
-
-const DEFAULT_REGION = 'us-west-2'
 const NUMBER = /^\d+(\.\d+)?$/
 
-function nonNegativeNumber(read: InputReader, input: string, fallback: number, unit: string): number {
+function numberInput(
+  read: InputReader,
+  input: string,
+  fallback: number,
+  unit: string,
+  range: { min?: number; max?: number } = {}
+): number {
   const raw = read(input)
   if (raw === '') return fallback
   if (!NUMBER.test(raw)) throw new InputError(input, `must be a non-negative number of ${unit}, got '${raw}'`)
-  return Number(raw)
+  const value = Number(raw)
+  const { min = 0, max = Infinity } = range
+  if (value < min || value > max) {
+    const bounds = max === Infinity ? `at least ${min}` : `between ${min} and ${max}`
+    throw new InputError(input, `must be ${bounds} ${unit}, got '${raw}'`)
+  }
+  return value
 }
 
 function booleanInput(read: InputReader, input: string, fallback: boolean): boolean {
@@ -109,33 +79,27 @@ function booleanInput(read: InputReader, input: string, fallback: boolean): bool
   throw new InputError(input, `must be true or false, got '${raw}'`)
 }
 
-function baseUrl(read: InputReader, provider: ProviderId): string {
-  const override = read(Input.apiUrl)
-  if (override) {
-    let url: URL
-    try {
-      url = new URL(override)
-    } catch {
-      throw new InputError(Input.apiUrl, `must be an absolute http(s) URL, got '${override}'`)
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new InputError(Input.apiUrl, `must use https (or http), got '${url.protocol}'`)
-    }
-    if (url.username || url.password) {
-      throw new InputError(Input.apiUrl, 'must not carry credentials; use api-key')
-    }
-    return override.replace(/\/+$/, '')
+/** An api-url override: absolute http(s), no credentials, no query or fragment (they would be dropped). */
+function apiUrlOverride(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputError(Input.apiUrl, `must be an absolute http(s) URL, got '${raw}'`)
   }
-  if (provider === 'cloudneeti') return CLOUDNEETI_DEFAULT_URL
-  const region = (read(Input.region) || DEFAULT_REGION).toLowerCase()
-  const url = conformityUrlForRegion(region)
-  if (!url) {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(Input.apiUrl, `must use https (or http), got '${url.protocol}'`)
+  }
+  if (url.username || url.password)
+    throw new InputError(Input.apiUrl, 'must not carry credentials; use api-key')
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
     throw new InputError(
-      Input.region,
-      `has '${region}'; expected an AWS-style region (us-west-2, eu-west-1, ap-southeast-2, …) or a Cloud One code (us-1, au-1, gb-1, de-1, jp-1, sg-1, in-1, ca-1, trend-us-1)`
+      Input.apiUrl,
+      `must be a base URL without a query or fragment (every request path is added to it), got '${raw}'`
     )
   }
-  return url
+  // the parsed form: scheme and host lower-cased, so `HTTP://` is seen as plain http
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
 }
 
 function describeZodIssues(error: z.ZodError): string {
@@ -143,14 +107,12 @@ function describeZodIssues(error: z.ZodError): string {
     .map(issue => {
       const where = issue.path.length ? issue.path.join('.') : 'value'
       if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`
-      if (issue.code === 'invalid_union' && where === 'cloudType')
-        return 'cloudType must be one of the supported types'
       return `${where}: ${issue.message}`
     })
     .join('; ')
 }
 
-function onboardAccount(read: InputReader, provider: ProviderId): OnboardAccount {
+function onboardAccount<S extends Settings>(read: InputReader, provider: ProviderDefinition<S>): unknown {
   const raw = read(Input.onboardAccount)
   if (!raw) throw new InputError(Input.onboardAccount, 'is required in mode onboard (a JSON object)')
   let parsed: unknown
@@ -159,95 +121,60 @@ function onboardAccount(read: InputReader, provider: ProviderId): OnboardAccount
   } catch {
     throw new InputError(Input.onboardAccount, 'must be a JSON object; it is not valid JSON')
   }
-  const schema = provider === 'cloudneeti' ? cloudneetiOnboardSchema : conformityOnboardSchema
-  const types = provider === 'cloudneeti' ? 'aws, azure or office' : 'aws or azure'
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new InputError(Input.onboardAccount, 'must be a JSON object')
   }
-  const result = schema.safeParse(parsed)
+  const types = provider.onboarding.cloudTypes
+  const cloudType = (parsed as Record<string, unknown>).cloudType
+  if (typeof cloudType !== 'string' || !types.includes(cloudType)) {
+    const listed = `${types.slice(0, -1).join(', ')} or ${types.at(-1)}`
+    throw new InputError(Input.onboardAccount, `needs "cloudType": ${listed} for ${provider.id}`)
+  }
+  const result = provider.onboarding.schema.safeParse(parsed)
   if (!result.success) {
-    const cloudType = (parsed as Record<string, unknown>).cloudType
-    if (typeof cloudType !== 'string' || !types.split(/, | or /).includes(cloudType)) {
-      throw new InputError(Input.onboardAccount, `needs "cloudType": ${types} for ${provider}`)
-    }
     throw new InputError(
       Input.onboardAccount,
-      `is not a valid ${provider} ${cloudType} account: ${describeZodIssues(result.error)}`
+      `is not a valid ${provider.id} ${cloudType} account: ${describeZodIssues(result.error)}`
     )
   }
   return result.data
 }
 
-/** Reads, normalises and cross-checks every input; throws an InputError naming the first bad one. */
-export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): Settings {
-  const provider = oneOf<ProviderId>(Input.provider, read(Input.provider), ['cloudneeti', 'conformity'])
-  const mode = oneOf<Mode>(Input.mode, read(Input.mode) || 'scan', MODES)
-  const facts = PROVIDERS[provider]
-  const ignoredInputs: string[] = []
-
-  const apiKey = required(read, Input.apiKey, `for ${provider}`)
-  const apiUrl = baseUrl(read, provider)
-  // region has a default in action.yml, so only a value someone chose is worth a warning
-  const region = read(Input.region)
-  if (provider === 'cloudneeti' && region && region !== DEFAULT_REGION) ignoredInputs.push(Input.region)
-
-  let cloudneeti: CloudneetiCredentials | undefined
-  if (provider === 'cloudneeti') {
-    cloudneeti = {
-      applicationId: required(read, Input.applicationId, 'for cloudneeti'),
-      applicationSecret: required(read, Input.applicationSecret, 'for cloudneeti'),
-      licenseId: required(read, Input.licenseId, 'for cloudneeti')
-    }
-  } else {
-    for (const name of [Input.applicationId, Input.applicationSecret, Input.licenseId]) {
-      if (read(name)) ignoredInputs.push(name)
-    }
-  }
-
-  let accountId: string | undefined
-  let onboard: OnboardAccount | undefined
+function target(read: InputReader, mode: Mode, provider: ProviderDefinition<Settings>): Target<never> {
   if (mode === 'onboard') {
-    onboard = onboardAccount(read, provider)
-    if (read(Input.accountId)) ignoredInputs.push(Input.accountId)
-  } else {
-    accountId = required(read, Input.accountId, `in mode ${mode}`)
-    if (read(Input.onboardAccount)) ignoredInputs.push(Input.onboardAccount)
+    // the definition's own schema made this value, so it is that provider's onboarding account
+    return { mode, onboardAccount: onboardAccount(read, provider) as never }
   }
+  return { mode, accountId: required(read, Input.accountId, `in mode ${mode}`) }
+}
 
-  const benchmark = read(Input.benchmark) || facts.defaultBenchmark
-  if (provider === 'cloudneeti' && !/^[A-Za-z0-9_.-]+$/.test(benchmark)) {
+function benchmarkInput(read: InputReader, provider: ProviderDefinition<Settings>): string {
+  const benchmark = read(Input.benchmark) || provider.defaultBenchmark
+  if (benchmark === '') return benchmark
+  // `.` and `..` are path segments: they would change which endpoint is called
+  if (!provider.benchmark.pattern.test(benchmark) || /^\.+$/.test(benchmark)) {
     throw new InputError(
       Input.benchmark,
-      `must be a Cloudneeti benchmark id such as CSBP or PCI3_2, got '${benchmark}'`
+      `must be ${provider.benchmark.what} such as ${provider.benchmark.example}, got '${benchmark}'`
     )
   }
-  if (provider === 'conformity' && benchmark && !/^[A-Za-z0-9_-]+$/.test(benchmark)) {
-    throw new InputError(
-      Input.benchmark,
-      `must be a Conformity compliance standard id such as CISAWSF, got '${benchmark}'`
-    )
-  }
+  return benchmark
+}
 
-  const pollInterval = nonNegativeNumber(read, Input.pollInterval, 15, 'seconds')
-  const timeout = nonNegativeNumber(read, Input.timeout, 1800, 'seconds')
-  const requestTimeout = nonNegativeNumber(read, Input.requestTimeout, 30, 'seconds')
-  if (requestTimeout === 0) throw new InputError(Input.requestTimeout, 'must be greater than 0 seconds')
-
-  const minScore = nonNegativeNumber(read, Input.minScore, 0, 'percent')
-  if (minScore > 100)
-    throw new InputError(Input.minScore, `must be between 0 and 100, got '${read(Input.minScore)}'`)
+function gatePolicy(read: InputReader, provider: ProviderDefinition<Settings>): GatePolicy {
+  const minScore = numberInput(read, Input.minScore, 0, 'percent', { max: 100 })
 
   const severityRaw = read(Input.failOnSeverity) || 'high'
   let failOnSeverity: GatePolicy['failOnSeverity'] = null
   if (severityRaw.toLowerCase() !== 'none') {
-    const rank = severityRank(facts.severities, severityRaw)
+    const rank = severityRank(provider.severities, severityRaw)
     if (rank === undefined) {
       throw new InputError(
         Input.failOnSeverity,
-        `has '${severityRaw}', which ${facts.label} does not have; expected one of: ${facts.severities.names.join(', ')}, or none`
+        `has '${severityRaw}', which ${provider.label} does not have; expected one of: ${provider.severities.names.join(', ')}, or none`
       )
     }
-    failOnSeverity = { name: facts.severities.names[rank], rank }
+    failOnSeverity = { name: provider.severities.names[rank], rank }
   }
 
   const maxFailuresRaw = read(Input.maxFailures)
@@ -261,26 +188,63 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     }
     maxFailures = Number(maxFailuresRaw)
   }
+  return { minScore, failOnSeverity, maxFailures }
+}
 
-  const softFail = booleanInput(read, Input.softFail, false)
-  const workspace = env.GITHUB_WORKSPACE || process.cwd()
-  const reportPath = path.resolve(workspace, read(Input.reportPath) || 'compliance-report.json')
+/** A report path must name a file: a directory there would leave the step without a report. */
+function reportPathInput(read: InputReader, env: NodeJS.ProcessEnv): string {
+  const raw = read(Input.reportPath)
+  const resolved = reportPathFrom(read, env)
+  let isDirectory = /[\\/]$/.test(raw)
+  try {
+    isDirectory ||= statSync(resolved).isDirectory()
+  } catch {
+    // not there yet: it will be created
+  }
+  if (isDirectory) {
+    throw new InputError(Input.reportPath, `must name a file, but '${raw}' is a directory`)
+  }
+  return resolved
+}
 
-  return {
-    provider,
-    mode,
+/** Inputs set for another provider or mode: warned about, never silently dropped. */
+function ignoredInputs(
+  read: InputReader,
+  provider: ProviderDefinition<Settings>,
+  mode: Mode
+): CommonSettings['ignoredInputs'] {
+  const ignored: CommonSettings['ignoredInputs'] = []
+  const others = PROVIDERS.filter(p => p !== provider).flatMap(p => p.inputs)
+  for (const input of others) {
+    if (provider.inputs.includes(input) || !read(input)) continue
+    // action.yml gives some inputs a default, so only a value someone chose is worth a warning
+    if (PROVIDERS.some(p => p.inputDefaults[input] === read(input))) continue
+    ignored.push({ input, why: `it is not used with provider ${provider.id}` })
+  }
+  const unused = mode === 'onboard' ? Input.accountId : Input.onboardAccount
+  if (read(unused)) ignored.push({ input: unused, why: `it is not used in mode ${mode}` })
+  return ignored
+}
+
+/** Reads, normalises and cross-checks every input; throws an InputError naming the first bad one. */
+export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): Settings {
+  const provider = definitionOf(oneOf(Input.provider, read(Input.provider), PROVIDER_IDS))
+  const mode = oneOf<Mode>(Input.mode, read(Input.mode) || 'scan', MODES)
+  const apiKey = headerSafe(Input.apiKey, required(read, Input.apiKey, `for ${provider.id}`))
+  const apiUrl = read(Input.apiUrl) ? apiUrlOverride(read(Input.apiUrl)) : provider.defaultApiUrl(read)
+
+  const common = {
     apiUrl,
     apiKey,
-    cloudneeti,
-    accountId,
-    benchmark,
-    onboardAccount: onboard,
-    pollIntervalMs: pollInterval * 1000,
-    timeoutMs: timeout * 1000,
-    requestTimeoutMs: requestTimeout * 1000,
-    policy: { minScore, failOnSeverity, maxFailures },
-    softFail,
-    reportPath,
-    ignoredInputs
+    benchmark: benchmarkInput(read, provider),
+    ...target(read, mode, provider),
+    pollIntervalMs: numberInput(read, Input.pollInterval, 15, 'seconds', { min: 1 }) * 1000,
+    timeoutMs: numberInput(read, Input.timeout, 1800, 'seconds') * 1000,
+    requestTimeoutMs: numberInput(read, Input.requestTimeout, 30, 'seconds', { min: 1, max: 600 }) * 1000,
+    policy: gatePolicy(read, provider),
+    softFail: booleanInput(read, Input.softFail, false),
+    reportPath: reportPathInput(read, env),
+    ignoredInputs: ignoredInputs(read, provider, mode)
   }
+  return provider.settings(common, read)
 }

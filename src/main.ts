@@ -1,17 +1,17 @@
 import * as core from '@actions/core'
-import path from 'node:path'
-import { Input } from './constants.js'
+import { systemClock, type Clock } from './clock.js'
 import { toActionError, type ActionError } from './errors.js'
-import { evaluateGate, type GateDecision } from './gate.js'
+import { evaluateGate } from './gate.js'
 import { HttpClient } from './http/client.js'
-import { parseInputs, secretsInInputs, type InputReader, type Settings } from './inputs.js'
+import type { RetryPolicy } from './http/retry.js'
+import { parseInputs, reportPathFrom, secretsInInputs, type InputReader } from './inputs.js'
 import { actionsLogger, type Logger } from './log.js'
+import { decisionFor, type AccountOutcome, type Outcome, type RunInfo } from './outcome.js'
 import { Poller } from './poll.js'
-import { PROVIDERS } from './providers/catalog.js'
-import { PROVIDER_FACTORIES, runMode } from './providers/registry.js'
-import type { Progress, Report } from './providers/types.js'
-import { publish } from './publish/index.js'
-import type { Outcome } from './publish/outcome.js'
+import { DEFAULT_SINKS, publish } from './publish/index.js'
+import type { Sink } from './publish/sink.js'
+import { definitionOf, type Settings } from './providers/registry.js'
+import { AccountProgress, type Provider, type Report } from './providers/types.js'
 import { plain, registerSecret } from './text.js'
 
 export interface RunOptions {
@@ -20,11 +20,17 @@ export interface RunOptions {
   log?: Logger
   /** Aborts the run (the runner's SIGINT/SIGTERM on cancel). */
   signal?: AbortSignal
+  /** Where the outcome goes; the outputs, report file, summary and annotations by default. */
+  sinks?: readonly Sink[]
+  /** Test seams: how long retries wait, and the clock every wait and deadline uses. */
+  retry?: RetryPolicy
+  clock?: Clock
 }
 
-/** read inputs → provider flow → gate → outputs and reporters; the step fails last. */
+/** read inputs → one account's run → gate → sinks; the step's end is decided last. */
 export async function run(options: RunOptions = {}): Promise<Outcome> {
-  const started = Date.now()
+  const clock = options.clock ?? systemClock
+  const startedAt = clock.now()
   const read = options.read ?? ((name: string) => core.getInput(name))
   const env = options.env ?? process.env
   const log = options.log ?? actionsLogger
@@ -34,82 +40,126 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
   }
   for (const secret of secretsInInputs(read)) mask(secret)
 
-  const progress: Progress = { phase: 'read the inputs' }
   let settings: Settings | undefined
-  let report: Report | undefined
-  let gate: GateDecision | undefined
-  let error: ActionError | undefined
-  let http: HttpClient | undefined
-
+  let inputError: ActionError | undefined
   try {
     settings = parseInputs(read, env)
     announce(settings, log)
-    http = new HttpClient({
+  } catch (err) {
+    inputError = toActionError(err)
+  }
+
+  const accounts: AccountOutcome[] = []
+  if (settings) {
+    const http = new HttpClient({
       baseUrl: settings.apiUrl,
-      headers: PROVIDERS[settings.provider].requestHeaders(settings.apiKey),
+      headers: definitionOf(settings.provider).requestHeaders(settings.apiKey),
       requestTimeoutMs: settings.requestTimeoutMs,
       log,
-      signal: options.signal
+      signal: options.signal,
+      retry: options.retry,
+      clock
     })
-    const poller = new Poller({
-      maxIntervalMs: settings.pollIntervalMs,
-      deadline: started + settings.timeoutMs,
-      timeoutSeconds: settings.timeoutMs / 1000,
-      log,
-      signal: options.signal
-    })
-    const provider = PROVIDER_FACTORIES[settings.provider]({
-      settings,
-      http,
-      log,
-      poller,
-      progress,
-      mask
-    })
-    report = await runMode(provider, settings, progress)
-    gate = evaluateGate(report, settings.policy)
-  } catch (err) {
-    error = toActionError(err)
-  } finally {
-    http?.dispose()
+    try {
+      const provider = definitionOf(settings.provider).create(
+        { http, log, signal: options.signal, mask },
+        settings
+      )
+      // one account today; contract §12 makes this a bounded pool of them
+      accounts.push(
+        await runAccount(provider, settings, startedAt + settings.timeoutMs, log, clock, options.signal)
+      )
+    } finally {
+      http.dispose()
+    }
   }
 
-  const result = error ? 'error' : (gate?.result ?? 'error')
+  const result = inputError ? 'error' : (accounts[0]?.result ?? 'error')
   const outcome: Outcome = {
     result,
-    decision: result === 'pass' ? 'promote' : 'rollback',
-    provider: settings?.provider,
-    mode: settings?.mode,
-    settings,
-    report,
-    gate,
-    error,
-    progress,
-    reportPath: settings?.reportPath ?? fallbackReportPath(read, env),
-    reason: plain(error ? error.message : gate?.result === 'fail' ? gate.reasons.join('; ') : '', 2000),
-    durationMs: Date.now() - started
+    decision: decisionFor(result),
+    reason: inputError ? plain(inputError.message, 2000) : (accounts[0]?.reason ?? ''),
+    run: runInfo(settings, read, env),
+    accounts,
+    error: inputError,
+    startedAt,
+    durationMs: clock.now() - startedAt
   }
-  await publish(outcome, settings?.softFail ?? false, log)
-  return outcome
+  return publish(outcome, options.sinks ?? DEFAULT_SINKS, log)
 }
 
-function fallbackReportPath(read: InputReader, env: NodeJS.ProcessEnv): string {
-  return path.resolve(
-    env.GITHUB_WORKSPACE || process.cwd(),
-    read(Input.reportPath) || 'compliance-report.json'
-  )
+/** One account's part of the run, with its own progress, deadline and poller; never throws. */
+async function runAccount(
+  provider: Provider,
+  settings: Settings,
+  deadline: number,
+  log: Logger,
+  clock: Clock,
+  signal: AbortSignal | undefined
+): Promise<AccountOutcome> {
+  const progress = new AccountProgress(settings.mode === 'onboard' ? undefined : settings.accountId)
+  const poller = new Poller({
+    maxIntervalMs: settings.pollIntervalMs,
+    deadline,
+    timeoutSeconds: settings.timeoutMs / 1000,
+    log,
+    signal,
+    clock
+  })
+  const account = { progress, deadline, poller }
+  try {
+    const report: Report =
+      settings.mode === 'onboard'
+        ? await provider.onboard(account)
+        : settings.mode === 'scan'
+          ? await provider.scan(account, settings.accountId)
+          : await provider.audit(account, settings.accountId)
+    for (const note of report.notes) log.warning(note)
+    const gate = evaluateGate(report, settings.policy)
+    return {
+      accountId: report.accountId,
+      result: gate.result,
+      phase: 'done',
+      scanId: report.scanId ?? progress.scanId,
+      report,
+      gate,
+      reason: gate.result === 'fail' ? plain(gate.reasons.join('; '), 2000) : ''
+    }
+  } catch (err) {
+    const error = toActionError(err)
+    return {
+      accountId: progress.accountId,
+      result: 'error',
+      phase: progress.phase,
+      scanId: progress.scanId,
+      error,
+      reason: plain(error.message, 2000)
+    }
+  }
 }
+
+function runInfo(settings: Settings | undefined, read: InputReader, env: NodeJS.ProcessEnv): RunInfo {
+  if (!settings) return { softFail: false, reportPath: reportPathFrom(read, env) }
+  const definition = definitionOf(settings.provider)
+  return {
+    provider: { id: definition.id, label: definition.label },
+    mode: settings.mode,
+    benchmark: settings.benchmark,
+    policy: settings.policy,
+    softFail: settings.softFail,
+    reportPath: settings.reportPath
+  }
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/
 
 /** Says what will happen, and warns about inputs that do not apply or an unencrypted api-url. */
 function announce(settings: Settings, log: Logger): void {
-  for (const name of settings.ignoredInputs) {
-    log.warning(
-      `Input '${name}' is not used with provider ${settings.provider} in mode ${settings.mode}; it was ignored`
-    )
-  }
-  if (/^http:/.test(settings.apiUrl) && !/^http:\/\/(localhost|127\.|\[::1\])/.test(settings.apiUrl)) {
+  for (const { input, why } of settings.ignoredInputs) log.warning(`Input '${input}' was ignored: ${why}`)
+  const url = new URL(settings.apiUrl)
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
     log.warning(`api-url ${settings.apiUrl} is plain http: the API key crosses the network unencrypted`)
   }
-  const account = settings.accountId ? `, account ${settings.accountId}` : ''
-  log.info(`${PROVIDERS[settings.provider].label}: mode ${settings.mode}${account} at ${settings.apiUrl}`)
+  const account = settings.mode === 'onboard' ? '' : `, account ${settings.accountId}`
+  log.info(`${definitionOf(settings.provider).label}: mode ${settings.mode}${account} at ${settings.apiUrl}`)
 }

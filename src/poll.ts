@@ -1,6 +1,6 @@
+import { systemClock, type Clock } from './clock.js'
 import { ActionError, HttpError, errorMessage } from './errors.js'
 import type { Logger } from './log.js'
-import { sleep } from './sleep.js'
 
 export interface PollStep<T> {
   done: boolean
@@ -12,12 +12,13 @@ export interface PollStep<T> {
 export interface PollerOptions {
   /** The longest wait between two polls (the `poll-interval` input). */
   maxIntervalMs: number
-  /** Epoch ms after which waiting ends in a timeout (start + `timeout`). */
+  /** Epoch ms after which waiting ends in a timeout. */
   deadline: number
+  /** The `timeout` input, for the message. */
   timeoutSeconds: number
   log: Logger
   signal?: AbortSignal
-  now?: () => number
+  clock?: Clock
 }
 
 /**
@@ -38,35 +39,36 @@ function isTransient(err: unknown): boolean {
   return false
 }
 
+function throttled(err: unknown): err is HttpError {
+  return err instanceof HttpError && err.status === 429
+}
+
 export class Poller {
   readonly deadline: number
   private readonly options: PollerOptions
-  /** Status requests made, for logs and the benchmark. */
-  polls = 0
+  private readonly clock: Clock
 
   constructor(options: PollerOptions) {
     this.options = options
     this.deadline = options.deadline
-  }
-
-  private now(): number {
-    return (this.options.now ?? Date.now)()
+    this.clock = options.clock ?? systemClock
   }
 
   /** Calls `check` until it says done; throws a `timeout` error at the deadline. */
   async waitFor<T>(what: string, check: () => Promise<PollStep<T>>): Promise<T> {
-    const started = this.now()
+    const started = this.clock.now()
     let lastStatus = 'unknown'
     let lastError: unknown
     let lastLogged = ''
+    // a service that asked us to wait (Retry-After) is not asked again sooner
+    let notBefore = 0
     for (;;) {
-      const remaining = this.deadline - this.now()
-      const wait = Math.min(
-        nextPollDelay(this.now() - started, this.options.maxIntervalMs),
-        Math.max(0, remaining)
-      )
-      await sleep(wait, this.options.signal)
-      this.polls++
+      const now = this.clock.now()
+      const remaining = this.deadline - now
+      const wait = Math.max(nextPollDelay(now - started, this.options.maxIntervalMs), notBefore - now)
+      if (wait > remaining && notBefore > this.deadline) throw this.timeout(what, lastStatus, lastError)
+      await this.clock.sleep(Math.min(wait, Math.max(0, remaining)), this.options.signal)
+      if (this.clock.now() >= this.deadline) throw this.timeout(what, lastStatus, lastError)
       try {
         const step = await check()
         lastError = undefined
@@ -78,19 +80,29 @@ export class Poller {
         }
       } catch (err) {
         if (err instanceof ActionError && err.kind === 'cancelled') throw err
+        // a status check cut off by the deadline is the wait timing out: say what it waited for
+        if (err instanceof ActionError && err.kind === 'timeout')
+          throw this.timeout(what, lastStatus, lastError)
         if (!isTransient(err)) throw err
         lastError = err
+        notBefore = throttled(err) && err.retryAfterMs !== undefined ? this.clock.now() + err.retryAfterMs : 0
         this.options.log.warning(`Status check for ${what} failed; still waiting: ${errorMessage(err)}`)
       }
-      if (this.now() >= this.deadline) {
-        const last = lastError
-          ? `; the last status check failed: ${errorMessage(lastError)}`
-          : `; last status: ${lastStatus}`
-        throw new ActionError(
-          'timeout',
-          `Timed out after ${this.options.timeoutSeconds} s waiting for ${what}${last}. Raise the timeout input if scans of this account take longer.`
-        )
-      }
+      if (this.clock.now() >= this.deadline) throw this.timeout(what, lastStatus, lastError)
     }
+  }
+
+  private timeout(what: string, lastStatus: string, lastError: unknown): ActionError {
+    const last = lastError
+      ? `; the last status check failed: ${errorMessage(lastError)}`
+      : `; last status: ${lastStatus}`
+    // a wait cut short by throttling is not cured by a longer timeout
+    const advice = throttled(lastError)
+      ? 'The service was rate limiting the status checks: raise poll-interval, or re-run when fewer jobs use this key.'
+      : 'Raise the timeout input if scans of this account take longer.'
+    return new ActionError(
+      'timeout',
+      `Timed out after ${this.options.timeoutSeconds} s waiting for ${what}${last}. ${advice}`
+    )
   }
 }

@@ -62,7 +62,7 @@ export function faultTable(endpoints: Endpoint[]): Case[] {
 }
 
 /** Inputs that keep fault runs quick: hangs end after 1 s, polls are frequent. */
-export const FAST = { 'request-timeout': '1', 'poll-interval': '0.2', timeout: '30' }
+export const FAST = { 'request-timeout': '1', 'poll-interval': '1', timeout: '30' }
 
 export interface FaultSuite {
   provider: string

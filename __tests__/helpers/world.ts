@@ -46,7 +46,7 @@ export function cloudneetiInputs(url: string, extra: Record<string, string> = {}
     'application-secret': cn.appSecret,
     'license-id': cn.licenseId,
     'account-id': cn.accounts.prodAws,
-    'poll-interval': '0.2',
+    'poll-interval': '1',
     timeout: '20',
     ...extra
   }
@@ -58,7 +58,7 @@ export function conformityInputs(url: string, extra: Record<string, string> = {}
     'api-url': `${url}/v1`,
     'api-key': SAMPLE.conformity.keys.admin,
     'account-id': SAMPLE.conformity.accounts.prod,
-    'poll-interval': '0.2',
+    'poll-interval': '1',
     timeout: '20',
     ...extra
   }

@@ -114,7 +114,6 @@ describe('cloudneeti scan', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(/Timed out after 1.5 s waiting for scan job/)
-    expect(run.durationMs).toBeLessThan(8000)
   })
 
   it('renews an expired token mid-wait and carries on', async () => {

@@ -36,7 +36,9 @@ describe('conformity scan', () => {
     expect(checks.every(e => decodeURIComponent(e.path).includes('filter[suppressed]=false'))).toBe(true)
     expect(emu.log.every(e => e.headers.authorization === `ApiKey ${cc.keys.admin}`)).toBe(true)
     expect(emu.log.every(e => e.headers['content-type'] === 'application/vnd.api+json')).toBe(true)
-    const failedIds = (run.report?.controls as { id: string }[]).map(c => c.id).sort()
+    const failedIds = (run.report?.accounts as { controls: { id: string }[] }[])[0].controls
+      .map(c => c.id)
+      .sort()
     expect(failedIds).toEqual(expected.failedRules)
   })
 

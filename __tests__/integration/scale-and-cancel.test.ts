@@ -66,7 +66,10 @@ describe('large Conformity accounts', () => {
       score: String(expected.score),
       'failed-controls': String(expected.failedRules.length)
     })
-    expect((run.report?.counts as { checks: unknown }).checks).toEqual({ success: 7500, failure: 12500 })
+    expect((run.report?.accounts as { counts: { checks: unknown } }[])[0].counts.checks).toEqual({
+      success: 7500,
+      failure: 12500
+    })
     const requests = emu.log.filter(e => e.path.startsWith('/v1/checks'))
     expect(requests.every(e => e.status === 200)).toBe(true)
     expect(requests.some(e => decodeURIComponent(e.path).includes('filter[regions]=us-west-2'))).toBe(true)
@@ -106,7 +109,6 @@ describe('cancellation', () => {
         signal
       })
       expect(run.code).toBe(1)
-      expect(run.durationMs).toBeLessThan(6000)
       expect(run.outputs).toMatchObject({
         result: 'error',
         decision: 'rollback',

@@ -55,7 +55,7 @@ describe('ChecksFetcher', () => {
   it('reads a small set in parallel pages, at most 4 in flight', async () => {
     const all = makeChecks(5500, i => ({ risk: RISKS[i % 5], region: 'us-east-1', service: 'EC2' }))
     const fake = fakeApi(all)
-    const got = await new ChecksFetcher(fake.api, 'a').fetchAll({})
+    const got = await new ChecksFetcher(fake.api, 'a', Infinity).fetchAll({})
     expect(got).toHaveLength(5500)
     expect(fake.calls).toHaveLength(6)
     expect(fake.maxInFlight()).toBeLessThanOrEqual(4)
@@ -69,7 +69,7 @@ describe('ChecksFetcher', () => {
       service: 'EC2'
     }))
     const fake = fakeApi(all)
-    const got = await new ChecksFetcher(fake.api, 'a').fetchAll({})
+    const got = await new ChecksFetcher(fake.api, 'a', Infinity).fetchAll({})
     expect(new Set(got.map(c => c.id)).size).toBe(25000)
     expect(
       fake.calls.some(f => f['filter[riskLevels]'] === 'HIGH' && f['filter[regions]'] === 'eu-west-1')
@@ -78,7 +78,7 @@ describe('ChecksFetcher', () => {
 
   it('counts without downloading', async () => {
     const fake = fakeApi(makeChecks(123, () => ({ risk: 'LOW', region: 'x', service: 'y' })))
-    expect(await new ChecksFetcher(fake.api, 'a').count({})).toBe(123)
+    expect(await new ChecksFetcher(fake.api, 'a', Infinity).count({})).toBe(123)
     expect(fake.calls).toHaveLength(1)
   })
 
@@ -88,7 +88,7 @@ describe('ChecksFetcher', () => {
     const fake = fakeApi(all, (page, number) =>
       number === 2 ? { ...page, data: all.slice(1000, 1500) } : page
     )
-    await expect(new ChecksFetcher(fake.api, 'a').fetchAll({})).rejects.toThrow(
+    await expect(new ChecksFetcher(fake.api, 'a', Infinity).fetchAll({})).rejects.toThrow(
       /reported 2500 matching checks .* but 2000 distinct ones could be read/
     )
   })

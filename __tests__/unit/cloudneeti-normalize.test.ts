@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseResponse } from '../../src/providers/parse.js'
-import { normalizeCloudneetiReport } from '../../src/providers/cloudneeti/normalize.js'
+import { attachFailedAssets, normalizeCloudneetiReport } from '../../src/providers/cloudneeti/normalize.js'
 import {
   envelope,
+  failedAssetsPage,
   jobResult,
   jobStatusResult,
   lowerKeys,
@@ -137,6 +138,104 @@ describe('Cloudneeti report normalization', () => {
     expect(() => readReport({ result: score })).toThrow(/expected shape/)
     expect(() => readReport({ result: null })).toThrow(/expected shape/)
     expect(() => readReport({ result: [pascalReport(), pascalReport()] })).toThrow(/expected shape/)
+  })
+})
+
+describe('Cloudneeti reports that do not add up (contract §13)', () => {
+  it('counts a policy listed twice once: failed if either is, at the higher severity', () => {
+    const raw = pascalReport()
+    raw.ResourceCategories.push({
+      CategoryName: 'Elsewhere',
+      // P3 is a Low Amber above; here it is a Critical Red
+      Policies: [{ ...raw.ResourceCategories[0].Policies[2], Severity: 'Critical', Compliance: 'Red' }]
+    })
+    const report = readReport({ result: raw })
+    expect(report.controls.filter(c => c.id === 'P3')).toEqual([
+      expect.objectContaining({ status: 'failed', severity: 'Critical', severityRank: 4 })
+    ])
+    expect(report.notes.join(' ')).toContain('repeated a policy id')
+  })
+
+  it('takes the higher severity even when the severer listing passed and the other failed', () => {
+    const raw = pascalReport()
+    raw.ResourceCategories.push({
+      CategoryName: 'Elsewhere',
+      Policies: [{ ...raw.ResourceCategories[0].Policies[2], Severity: 'Critical', Compliance: 'Green' }]
+    })
+    expect(readReport({ result: raw }).controls.find(c => c.id === 'P3')).toMatchObject({
+      status: 'failed',
+      severityRank: 4
+    })
+  })
+
+  it.each([
+    ['no category', { ResourceCategories: [] }],
+    ['categories without policies', { ResourceCategories: [{ CategoryName: 'x', Policies: [] }] }],
+    ['policies under a key it does not know', { ResourceCategories: [{ CategoryName: 'x', Rules: [{}] }] }]
+  ])('refuses a report with %s: nothing was in scope', (_what, change) => {
+    expect(() => readReport({ result: { ...pascalReport(), ...change } })).toThrow(
+      /CSBP report of account \S+ lists no policy, so nothing was in scope/
+    )
+  })
+})
+
+describe('Cloudneeti failed assets (E14) as findings', () => {
+  const asset = (policyId: string, resourceId: string, extra: Record<string, unknown> = {}) => ({
+    PolicyId: policyId,
+    ResourceId: resourceId,
+    ResourceName: `name-${resourceId}`,
+    ResourceRegion: 'us-east-1',
+    Tags: { Name: 'Web', 'aws:cloudformation:logical-id': 'WebBucket' },
+    ...extra
+  })
+  const page = (assets: unknown[]) =>
+    parseResponse(
+      failedAssetsPage,
+      parseResponse(
+        envelope,
+        lowerKeys({ result: { FailedAssetCount: assets.length, FailedPolicyAssetsLists: assets } }),
+        't'
+      ).result,
+      't'
+    )
+
+  it("lists each failed control's failing resources, tags kept as the service wrote them", () => {
+    const report = readReport({ result: pascalReport() })
+    const assets = page([
+      asset('P2', 'r1'),
+      asset('P2', 'r2'),
+      asset('p3', 'r3'),
+      asset('P3', 'r4'),
+      asset('P3', 'r5')
+    ])
+    const withFindings = attachFailedAssets(report, assets.failedpolicyassetslists ?? [])
+    const p2 = withFindings.controls.find(c => c.id === 'P2')
+    expect(p2?.findings).toEqual([
+      {
+        resource: 'r1',
+        region: 'us-east-1',
+        name: 'name-r1',
+        tags: { Name: 'Web', 'aws:cloudformation:logical-id': 'WebBucket' }
+      },
+      expect.objectContaining({ resource: 'r2' })
+    ])
+    expect(withFindings.controls.find(c => c.id === 'P3')?.findings).toHaveLength(3)
+    expect(withFindings.controls.find(c => c.id === 'P1')?.findings).toBeUndefined()
+    expect(withFindings.notes).toEqual(report.notes)
+  })
+
+  it('refuses an asset of a policy that did not fail in the report', () => {
+    const report = readReport({ result: pascalReport() })
+    const assets = page([asset('P1', 'r1')])
+    expect(() => attachFailedAssets(report, assets.failedpolicyassetslists ?? [])).toThrow(
+      /failed asset of policy P1, which did not fail/
+    )
+  })
+
+  it('notes a control whose listed assets do not match the count in the report', () => {
+    const report = readReport({ result: pascalReport() })
+    const withFindings = attachFailedAssets(report, page([asset('P2', 'r1')]).failedpolicyassetslists ?? [])
+    expect(withFindings.notes.join(' ')).toMatch(/2 failed control\(s\) \(P2, P3\)/)
   })
 })
 

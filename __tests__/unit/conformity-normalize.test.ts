@@ -76,6 +76,66 @@ describe('Conformity normalization', () => {
   })
 })
 
+describe('Conformity results that do not add up (contract §13)', () => {
+  const read = (data: unknown[], extra: Partial<Parameters<typeof normalizeConformityResults>[0]> = {}) =>
+    normalizeConformityResults({
+      accountId: 'acc',
+      benchmark: '',
+      successCount: 0,
+      failures: parseResponse(checksPage, { data, meta: { total: data.length } }, 't').data,
+      ...extra
+    })
+
+  it.each(['SUCCESS', 'ERROR', 'DENIED', ''])(
+    'refuses a check with status %j among the failing checks, instead of skipping it',
+    status => {
+      expect(() => read([check('A', 'LOW'), check('B', 'EXTREME', { status })])).toThrow(
+        /with status '.*' when asked for failing checks of account acc/
+      )
+    }
+  )
+
+  it('refuses a benchmark that no check in scope belongs to, naming it', () => {
+    expect(() => read([], { benchmark: 'CISAWSFF' })).toThrow(
+      /No check of account acc belongs to the compliance standard CISAWSFF, so nothing was in scope/
+    )
+  })
+
+  it('without a benchmark, an account with no check scores 100 and says nothing was checked', () => {
+    const report = read([])
+    expect(report.score).toBe(100)
+    expect(report.notes.join(' ')).toContain('nothing was checked')
+  })
+
+  it('keeps each failing check as a finding: resource, region, its own risk level, tags', () => {
+    const report = read([
+      check('S3-001', 'LOW', {
+        resource: 'site-bucket',
+        region: 'us-east-1',
+        tags: ['aws:cloudformation:logical-id::SiteBucket', 'team::web', 'bare']
+      }),
+      check('S3-001', 'HIGH', { resource: 'logs', region: 'eu-west-1' })
+    ])
+    expect(report.controls[0]).toMatchObject({ id: 'S3-001', severity: 'HIGH', failedItems: 2 })
+    expect(report.controls[0].findings).toEqual([
+      {
+        resource: 'site-bucket',
+        region: 'us-east-1',
+        severity: 'LOW',
+        tags: { 'aws:cloudformation:logical-id': 'SiteBucket', team: 'web', bare: '' }
+      },
+      { resource: 'logs', region: 'eu-west-1', severity: 'HIGH' }
+    ])
+  })
+
+  it('refuses a last-checked date that is no real date, as a bad answer', () => {
+    const acc = { id: 'a1', attributes: { 'last-checked-date': 1e17 } }
+    expect(() => parseResponse(account, { data: acc }, 'read the account')).toThrow(
+      /did not have the expected shape .*last-checked-date: is not a real date/
+    )
+  })
+})
+
 describe('Conformity privileges', () => {
   const who = (role: string, list?: { account: string; level: string }[]) =>
     keyUser(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { evaluateGate, roundScore } from '../../src/gate.js'
-import type { GatePolicy } from '../../src/inputs.js'
+import { evaluateGate, type GatePolicy } from '../../src/gate.js'
+import { roundScore } from '../../src/score.js'
 import type { Control, Report } from '../../src/providers/types.js'
 
 function control(id: string, status: Control['status'], severityRank: number): Control {
@@ -62,5 +62,22 @@ describe('evaluateGate', () => {
   it('lists every violated rule', () => {
     const policy: GatePolicy = { minScore: 95, failOnSeverity: { name: 'Low', rank: 1 }, maxFailures: 0 }
     expect(evaluateGate(report(10, [control('a', 'failed', 4)]), policy).reasons).toHaveLength(3)
+  })
+
+  it('carries every rule it evaluated, with its threshold and the value it met', () => {
+    const policy: GatePolicy = { minScore: 80, failOnSeverity: { name: 'High', rank: 3 }, maxFailures: 5 }
+    const d = evaluateGate(report(79.999, [control('a', 'failed', 4), control('b', 'failed', 1)]), policy)
+    expect(
+      d.rules.map(({ rule, threshold, actual, passed }) => ({ rule, threshold, actual, passed }))
+    ).toEqual([
+      { rule: 'min-score', threshold: 80, actual: 80, passed: true },
+      { rule: 'fail-on-severity', threshold: 'High', actual: 1, passed: false },
+      { rule: 'max-failures', threshold: 5, actual: 2, passed: true }
+    ])
+    expect(d.reasons).toEqual(['1 failed control at severity High or higher'])
+  })
+
+  it('lists only the rules that are switched on', () => {
+    expect(evaluateGate(report(50, []), open).rules).toEqual([])
   })
 })

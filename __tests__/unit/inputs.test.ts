@@ -102,7 +102,7 @@ describe('parseInputs', () => {
     [{ ...conformity, region: 'mars' }, "Input 'region' has 'mars'"],
     [{ ...conformity, 'api-url': 'ftp://x' }, "Input 'api-url' must use https"],
     [{ ...conformity, 'api-url': 'not a url' }, "Input 'api-url' must be an absolute http(s) URL"],
-    [{ ...conformity, 'request-timeout': '0' }, "Input 'request-timeout' must be greater than 0"],
+    [{ ...conformity, 'request-timeout': '0' }, "Input 'request-timeout' must be between 1 and 600 seconds"],
     [{ ...conformity, mode: 'onboard' }, "Input 'onboard-account' is required in mode onboard"],
     [
       { ...conformity, mode: 'onboard', 'onboard-account': '{bad' },
@@ -141,6 +141,84 @@ describe('parseInputs', () => {
     expect(errorOf(inputs as Record<string, string>)).toContain(message)
   })
 
+  // contract §13: inputs that cannot work are errors before any request
+  it.each([
+    [{ ...conformity, 'poll-interval': '0' }, "Input 'poll-interval' must be at least 1 seconds, got '0'"],
+    [{ ...conformity, 'poll-interval': '0.5' }, "Input 'poll-interval' must be at least 1 seconds"],
+    [
+      { ...conformity, 'request-timeout': '0.5' },
+      "Input 'request-timeout' must be between 1 and 600 seconds"
+    ],
+    [
+      { ...conformity, 'request-timeout': '601' },
+      "Input 'request-timeout' must be between 1 and 600 seconds"
+    ],
+    [
+      { ...conformity, 'request-timeout': '3000000' },
+      "Input 'request-timeout' must be between 1 and 600 seconds"
+    ],
+    [
+      { ...conformity, 'api-url': 'https://h.example/v1?x=1' },
+      "Input 'api-url' must be a base URL without a query"
+    ],
+    [
+      { ...conformity, 'api-url': 'https://h.example/v1#frag' },
+      "Input 'api-url' must be a base URL without a query"
+    ],
+    [
+      { ...conformity, 'api-url': 'https://h.example/v1?' },
+      "Input 'api-url' must be a base URL without a query"
+    ],
+    [{ ...conformity, 'api-key': 'abc\ndef' }, "Input 'api-key' has a character an HTTP header cannot carry"],
+    [
+      { ...conformity, 'api-key': 'abc\u2028def' },
+      "Input 'api-key' has a character an HTTP header cannot carry"
+    ],
+    [
+      { ...conformity, 'api-key': 'kéy✓' },
+      "Input 'api-key' has a character an HTTP header cannot carry (U+2713"
+    ],
+    [
+      { ...cloudneeti, 'application-secret': 'se\u0000cret' },
+      "Input 'application-secret' has a character an HTTP header cannot carry"
+    ],
+    [{ ...cloudneeti, benchmark: '..' }, "Input 'benchmark' must be a Cloudneeti benchmark id"],
+    [{ ...cloudneeti, benchmark: '.' }, "Input 'benchmark' must be a Cloudneeti benchmark id"],
+    [{ ...cloudneeti, benchmark: 'a/b' }, "Input 'benchmark' must be a Cloudneeti benchmark id"],
+    [{ ...conformity, benchmark: '..' }, "Input 'benchmark' must be a Conformity compliance standard id"],
+    [
+      { ...conformity, 'report-path': 'out/' },
+      "Input 'report-path' must name a file, but 'out/' is a directory"
+    ],
+    [
+      { ...conformity, 'report-path': '/tmp' },
+      "Input 'report-path' must name a file, but '/tmp' is a directory"
+    ],
+    [{ ...conformity, region: 'Not A Region' }, "Input 'region' has 'not a region'"]
+  ])('refuses input that cannot work %#, before any request', (inputs, message) => {
+    expect(errorOf(inputs as Record<string, string>)).toContain(message)
+  })
+
+  it('never shows a credential that has a bad character, only where the character is', () => {
+    const message = errorOf({ ...conformity, 'api-key': 'supersecretkey\n' })
+    expect(message).toContain('position 15')
+    expect(message).not.toContain('supersecret')
+  })
+
+  it('reads an upper-case HTTP scheme as the plain http it is', () => {
+    expect(parse({ ...conformity, 'api-url': 'HTTP://Example.COM/v1/' }).apiUrl).toBe('http://example.com/v1')
+  })
+
+  it('warns about a region that api-url makes meaningless, and only about one someone chose', () => {
+    const ignored = (inputs: Record<string, string>) => parse(inputs).ignoredInputs.map(i => i.input)
+    expect(ignored({ ...conformity, 'api-url': 'https://h.example/v1', region: 'eu-west-1' })).toEqual([
+      'region'
+    ])
+    expect(ignored({ ...conformity, 'api-url': 'https://h.example/v1', region: 'us-west-2' })).toEqual([])
+    // without api-url the region decides the host, so a bad one is an error, not a warning
+    expect(errorOf({ ...conformity, region: 'mars-1x' })).toContain("Input 'region' has 'mars-1x'")
+  })
+
   it('never echoes a secret in an error', () => {
     const secret = 'AzureClientSecret-123'
     const raw = JSON.stringify({ cloudType: 'azure', AccountName: 'a', ADApplicationClientSecret: secret })
@@ -149,9 +227,10 @@ describe('parseInputs', () => {
 
   it('parses valid onboarding accounts for both providers', () => {
     const aws = { cloudType: 'aws', name: 'n', environment: 'prod', roleArn: 'arn:aws:iam::1:role/r' }
-    expect(
-      parse({ ...conformity, mode: 'onboard', 'onboard-account': JSON.stringify(aws) }).onboardAccount
-    ).toEqual(aws)
+    expect(parse({ ...conformity, mode: 'onboard', 'onboard-account': JSON.stringify(aws) })).toMatchObject({
+      mode: 'onboard',
+      onboardAccount: aws
+    })
     const azure = {
       cloudType: 'azure',
       AccountName: 'a',
@@ -161,26 +240,30 @@ describe('parseInputs', () => {
       ADApplicationClientSecret: 's',
       SubscriptionId: 'sub'
     }
-    expect(
-      parse({ ...cloudneeti, mode: 'onboard', 'onboard-account': JSON.stringify(azure) }).onboardAccount
-    ).toEqual(azure)
+    expect(parse({ ...cloudneeti, mode: 'onboard', 'onboard-account': JSON.stringify(azure) })).toMatchObject(
+      {
+        mode: 'onboard',
+        onboardAccount: azure
+      }
+    )
   })
 
   it('reports inputs that do not apply instead of ignoring them silently', () => {
-    expect(parse({ ...conformity, 'license-id': 'x' }).ignoredInputs).toEqual(['license-id'])
-    expect(parse({ ...cloudneeti, region: 'eu-west-1' }).ignoredInputs).toEqual(['region'])
-    expect(parse({ ...cloudneeti, region: 'us-west-2' }).ignoredInputs).toEqual([])
+    const ignored = (inputs: Record<string, string>) => parse(inputs).ignoredInputs.map(i => i.input)
+    expect(ignored({ ...conformity, 'license-id': 'x' })).toEqual(['license-id'])
+    expect(ignored({ ...cloudneeti, region: 'eu-west-1' })).toEqual(['region'])
+    expect(ignored({ ...cloudneeti, region: 'us-west-2' })).toEqual([])
   })
 
   it('accepts fractional seconds and whole-number limits', () => {
     const s = parse({
       ...cloudneeti,
-      'poll-interval': '0.5',
+      'poll-interval': '1.5',
       timeout: '2.5',
       'max-failures': '0',
       'soft-fail': 'TRUE'
     })
-    expect([s.pollIntervalMs, s.timeoutMs, s.policy.maxFailures, s.softFail]).toEqual([500, 2500, 0, true])
+    expect([s.pollIntervalMs, s.timeoutMs, s.policy.maxFailures, s.softFail]).toEqual([1500, 2500, 0, true])
   })
 })
 

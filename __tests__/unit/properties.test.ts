@@ -71,6 +71,7 @@ const report = fc.record(
     JobId: fc.oneof(fc.string(), fc.constant('"j"')),
     ResourceCategories: mostly(
       fc.array(fc.record({ CategoryName: hostileText, Policies: fc.array(policy, { maxLength: 6 }) }), {
+        minLength: 1,
         maxLength: 3
       }),
       fc.anything()

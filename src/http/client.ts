@@ -1,8 +1,11 @@
 import { HttpClient as ToolkitClient } from '@actions/http-client'
-import type { OutgoingHttpHeaders } from 'node:http'
+import http from 'node:http'
+import https from 'node:https'
+import { systemClock, type Clock } from '../clock.js'
 import { ActionError, HttpError, type ErrorKind } from '../errors.js'
 import type { Logger } from '../log.js'
 import { plain } from '../text.js'
+import { redactUrl, serviceMessage } from './messages.js'
 import {
   DEFAULT_RETRY,
   backoffDelay,
@@ -11,8 +14,6 @@ import {
   parseRetryAfter,
   type RetryPolicy
 } from './retry.js'
-import { redactUrl, serviceMessage } from './messages.js'
-import { sleep } from '../sleep.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -41,9 +42,9 @@ export interface RequestSpec {
   /** Safe to repeat after a 5xx, a reset or a timeout. Non-idempotent calls repeat only when the service certainly did not act (429, refused). */
   idempotent: boolean
   auth?: AuthProvider
-  /** No retry waits past this (epoch ms). */
-  deadline?: number
-  /** Overrides the client's classifier for this request (e.g. which permission it needs). */
+  /** Epoch ms: no attempt, wait or retry goes past this (the account's `timeout` deadline). */
+  deadline: number
+  /** Turns a status into the right kind and hint for this request (e.g. which permission it needs). */
   classify?: ErrorClassifier
 }
 
@@ -56,39 +57,52 @@ export interface JsonResponse {
 export interface HttpClientOptions {
   baseUrl: string
   headers: Record<string, string>
+  /** The most one whole response may take, body included. */
   requestTimeoutMs: number
   log: Logger
   signal?: AbortSignal
   retry?: RetryPolicy
-  classify?: ErrorClassifier
-  /** How long retries may go on for a request that names no deadline. */
-  defaultBudgetMs?: number
+  clock?: Clock
   userAgent?: string
 }
 
 const JSON_BODY = /^\s*[[{]/
+/** No API answer this action reads comes near this; a larger one is a broken or hostile service. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024
+
+interface Outcome {
+  status: number
+  text: string
+  headers: Record<string, string | string[] | undefined>
+  contentType: string
+}
+
+/** Why an attempt was cut short: the whole-response limit, or the run's deadline. */
+class AttemptTimeout extends Error {
+  readonly byDeadline: boolean
+  constructor(byDeadline: boolean) {
+    super(byDeadline ? 'deadline' : 'Request timeout')
+    this.byDeadline = byDeadline
+  }
+}
 
 /**
- * A JSON client for one service: a timeout on every request, retries with backoff and full
- * jitter, Retry-After honoured within the deadline, one credential renewal on 401, and typed
- * errors that name the request without its secrets.
+ * A JSON client for one service: each whole response bounded by `request-timeout`, every attempt
+ * and wait by the deadline, retries with backoff and full jitter, Retry-After honoured, one
+ * credential renewal on 401, and typed errors that name the request without its secrets.
  */
 export class HttpClient {
   private readonly toolkit: ToolkitClient
   private readonly options: HttpClientOptions
   private readonly retry: RetryPolicy
-  /** Requests sent, attempts included; for logs and the benchmark. */
-  requestCount = 0
+  private readonly clock: Clock
 
   constructor(options: HttpClientOptions) {
     this.options = options
     this.retry = options.retry ?? DEFAULT_RETRY
-    this.toolkit = new ToolkitClient(options.userAgent ?? 'cspm-compliance-gate', [], {
-      socketTimeout: options.requestTimeoutMs,
-      allowRetries: false,
-      allowRedirects: false,
-      keepAlive: true
-    })
+    this.clock = options.clock ?? systemClock
+    // the toolkit picks the agent: keep-alive, and a tunnel when https_proxy / no_proxy say so
+    this.toolkit = new ToolkitClient(options.userAgent ?? 'cspm-compliance-gate', [], { keepAlive: true })
   }
 
   dispose(): void {
@@ -98,7 +112,6 @@ export class HttpClient {
   async request(spec: RequestSpec): Promise<JsonResponse> {
     const url = this.url(spec)
     const shownUrl = redactUrl(url)
-    const deadline = spec.deadline ?? Date.now() + (this.options.defaultBudgetMs ?? 120_000)
     let renewed = false
     let attempt = 0
     for (;;) {
@@ -108,13 +121,11 @@ export class HttpClient {
         outcome = await this.attempt(spec, url)
       } catch (err) {
         if (err instanceof ActionError) throw err
+        if (err instanceof AttemptTimeout && err.byDeadline) throw this.deadlineError(spec, shownUrl)
         const failure = networkFailure(err)
         const retryable = failure !== undefined && (spec.idempotent || failure.notSent)
         const error = this.transportError(spec, shownUrl, err, failure, retryable)
-        if (
-          retryable &&
-          (await this.backoff(spec, shownUrl, attempt, deadline, undefined, failure.description))
-        ) {
+        if (retryable && (await this.backoff(spec, shownUrl, attempt, undefined, failure.description))) {
           attempt++
           continue
         }
@@ -125,7 +136,7 @@ export class HttpClient {
         const parsed = parseJson(outcome.text)
         if (parsed.ok) return { status: outcome.status, body: parsed.value, headers: outcome.headers }
         const problem = describeUnreadable(outcome.text, outcome.contentType)
-        if (spec.idempotent && (await this.backoff(spec, shownUrl, attempt, deadline, undefined, problem))) {
+        if (spec.idempotent && (await this.backoff(spec, shownUrl, attempt, undefined, problem))) {
           attempt++
           continue
         }
@@ -155,23 +166,15 @@ export class HttpClient {
       }
 
       const retryable = isRetryableStatus(outcome.status) && (spec.idempotent || outcome.status === 429)
+      const retryAfterMs = parseRetryAfter(outcome.headers['retry-after'], this.clock.now())
       if (retryable) {
-        const retryAfter = parseRetryAfter(outcome.headers['retry-after'])
-        if (
-          await this.backoff(
-            spec,
-            shownUrl,
-            attempt,
-            deadline,
-            retryAfter,
-            `${outcome.status}${message ? ` "${plain(message, 120)}"` : ''}`
-          )
-        ) {
+        const why = `${outcome.status}${message ? ` "${plain(message, 120)}"` : ''}`
+        if (await this.backoff(spec, shownUrl, attempt, retryAfterMs, why)) {
           attempt++
           continue
         }
       }
-      throw this.statusError(spec, shownUrl, outcome.status, message, body, retryable)
+      throw this.statusError(spec, shownUrl, outcome.status, message, body, retryable, retryAfterMs)
     }
   }
 
@@ -183,34 +186,74 @@ export class HttpClient {
     return `${this.options.baseUrl}${spec.path}${query ? `?${query}` : ''}`
   }
 
+  /**
+   * One request and its whole body, cut off at `request-timeout` or the deadline, whichever comes
+   * first: a service that trickles a byte a second cannot hold the run.
+   */
   private async attempt(spec: RequestSpec, url: string): Promise<Outcome> {
-    const headers: OutgoingHttpHeaders = { Accept: 'application/json', ...this.options.headers }
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': this.options.userAgent ?? 'cspm-compliance-gate',
+      ...this.options.headers
+    }
     if (spec.auth) Object.assign(headers, await spec.auth.headers())
-    const data = spec.body === undefined ? null : JSON.stringify(spec.body)
-    this.requestCount++
-    const pending = (async () => {
-      const response = await this.toolkit.request(spec.method, url, data, headers)
-      const text = await response.readBody()
-      const h = response.message.headers
-      return {
-        status: response.message.statusCode ?? 0,
-        text,
-        headers: h,
-        contentType: String(h['content-type'] ?? '')
-      }
-    })()
-    return this.raceCancel(pending)
-  }
+    const data = spec.body === undefined ? undefined : JSON.stringify(spec.body)
+    if (data !== undefined) headers['Content-Length'] = String(Buffer.byteLength(data))
 
-  private raceCancel<T>(pending: Promise<T>): Promise<T> {
-    const signal = this.options.signal
-    if (!signal) return pending
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => reject(cancelled())
-      if (signal.aborted) return onAbort()
-      signal.addEventListener('abort', onAbort, { once: true })
-      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-    })
+    const remaining = spec.deadline - this.clock.now()
+    if (remaining <= 0) throw new AttemptTimeout(true)
+    const byDeadline = remaining < this.options.requestTimeoutMs
+    const limit = new AbortController()
+    const timer = setTimeout(
+      () => limit.abort(new AttemptTimeout(byDeadline)),
+      Math.min(remaining, this.options.requestTimeoutMs)
+    )
+    const signals = [limit.signal, ...(this.options.signal ? [this.options.signal] : [])]
+    const signal = AbortSignal.any(signals)
+    const target = new URL(url)
+    const transport = target.protocol === 'https:' ? https : http
+    try {
+      return await new Promise<Outcome>((resolve, reject) => {
+        const fail = (err: unknown): void => {
+          if (this.options.signal?.aborted) return reject(cancelled())
+          if (limit.signal.aborted) return reject(limit.signal.reason)
+          reject(err)
+        }
+        const req = transport.request(
+          target,
+          { method: spec.method, headers, agent: this.toolkit.getAgent(url), signal },
+          res => {
+            const chunks: Buffer[] = []
+            let size = 0
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length
+              if (size > MAX_BODY_BYTES) {
+                res.destroy(new Error(`the response was larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`))
+                return
+              }
+              chunks.push(chunk)
+            })
+            res.on('error', fail)
+            res.on('close', () => {
+              if (!res.complete) fail(new Error('socket hang up'))
+            })
+            res.on('end', () => {
+              const h = res.headers
+              resolve({
+                status: res.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString('utf8'),
+                headers: h,
+                contentType: String(h['content-type'] ?? '')
+              })
+            })
+          }
+        )
+        req.on('error', fail)
+        req.end(data)
+      })
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** Waits before the next attempt; false when there is no attempt or no time left for one. */
@@ -218,14 +261,13 @@ export class HttpClient {
     spec: RequestSpec,
     shownUrl: string,
     attempt: number,
-    deadline: number,
     retryAfterMs: number | undefined,
     why: string
   ): Promise<boolean> {
     if (attempt >= this.retry.maxRetries) return false
-    const remaining = deadline - Date.now()
+    const remaining = spec.deadline - this.clock.now()
     const wait = retryAfterMs ?? backoffDelay(this.retry, attempt)
-    if (wait > remaining) {
+    if (wait >= remaining) {
       if (retryAfterMs !== undefined) {
         this.options.log.warning(
           `${spec.method} ${shownUrl}: the service asked to retry after ${Math.ceil(retryAfterMs / 1000)} s, past the time left (${Math.max(0, Math.floor(remaining / 1000))} s)`
@@ -236,12 +278,19 @@ export class HttpClient {
     this.options.log.info(
       `${spec.method} ${shownUrl} failed (${why}); retry ${attempt + 1} of ${this.retry.maxRetries} in ${(wait / 1000).toFixed(1)} s`
     )
-    await sleep(wait, this.options.signal)
+    await this.clock.sleep(wait, this.options.signal)
     return true
   }
 
   private throwIfCancelled(): void {
     if (this.options.signal?.aborted) throw cancelled()
+  }
+
+  private deadlineError(spec: RequestSpec, shownUrl: string): ActionError {
+    return new ActionError(
+      'timeout',
+      `Could not ${spec.operation}: ${spec.method} ${shownUrl} had no complete answer before the timeout deadline. Raise the timeout input if this account's scans and reports take longer.`
+    )
   }
 
   private transportError(
@@ -282,10 +331,10 @@ export class HttpClient {
     status: number,
     message: string | undefined,
     body: unknown,
-    retryable: boolean
+    retryable: boolean,
+    retryAfterMs: number | undefined
   ): HttpError {
-    const custom =
-      spec.classify?.(status, message, body) ?? this.options.classify?.(status, message, body) ?? {}
+    const custom = spec.classify?.(status, message, body) ?? {}
     return new HttpError({
       kind: custom.kind ?? defaultKind(status),
       method: spec.method,
@@ -294,16 +343,10 @@ export class HttpClient {
       serviceMessage: message === undefined ? undefined : plain(message, 300),
       operation: spec.operation,
       hint: custom.hint ?? defaultHint(status),
-      retryable
+      retryable,
+      retryAfterMs
     })
   }
-}
-
-interface Outcome {
-  status: number
-  text: string
-  headers: Record<string, string | string[] | undefined>
-  contentType: string
 }
 
 function cancelled(): ActionError {

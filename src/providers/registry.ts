@@ -1,21 +1,18 @@
-import type { Settings } from '../inputs.js'
-import type { ProviderId } from './catalog.js'
-import { createCloudneetiProvider } from './cloudneeti/index.js'
-import { createConformityProvider } from './conformity/index.js'
-import type { OnboardAccount } from './onboard.js'
-import type { Progress, Provider, ProviderFactory, Report } from './types.js'
+import { cloudneeti, type CloudneetiSettings } from './cloudneeti/definition.js'
+import { conformity, type ConformitySettings } from './conformity/definition.js'
+import type { ProviderDefinition } from './definition.js'
 
-/** One line per provider. */
-export const PROVIDER_FACTORIES: Record<ProviderId, ProviderFactory> = {
-  cloudneeti: createCloudneetiProvider,
-  conformity: createConformityProvider
-}
+/** Every provider's settings: a union discriminated by `provider`, and within each by `mode`. */
+export type Settings = CloudneetiSettings | ConformitySettings
 
-/** Runs the mode the settings ask for; the account is on record before anything can fail. */
-export function runMode(provider: Provider, settings: Settings, progress: Progress): Promise<Report> {
-  // parseInputs requires onboard-account in mode onboard and account-id in the others
-  if (settings.mode === 'onboard') return provider.onboard(settings.onboardAccount as OnboardAccount)
-  const accountId = settings.accountId as string
-  progress.accountId = accountId
-  return settings.mode === 'scan' ? provider.scan(accountId) : provider.audit(accountId)
+/** The providers, one line each. */
+export const PROVIDERS: readonly ProviderDefinition<Settings>[] = [cloudneeti, conformity]
+
+export const PROVIDER_IDS: readonly string[] = PROVIDERS.map(p => p.id)
+
+/** The definition for a provider id; the settings it reads were made by that same definition. */
+export function definitionOf(id: string): ProviderDefinition<Settings> {
+  const definition = PROVIDERS.find(p => p.id === id)
+  if (!definition) throw new Error(`no provider '${id}'`)
+  return definition
 }

@@ -1,11 +1,21 @@
 import type { HttpClient } from '../http/client.js'
-import type { Settings } from '../inputs.js'
 import type { Logger } from '../log.js'
 import type { Poller } from '../poll.js'
-import type { ProviderId } from './catalog.js'
-import type { OnboardAccount } from './onboard.js'
+import type { SeverityScale } from '../severity.js'
 
 export type ControlStatus = 'passed' | 'failed' | 'not-applicable'
+
+/** One failing resource of a failed control (contract §8), identified by (control, region, resource). */
+export interface Finding {
+  resource: string
+  region: string
+  /** The resource's name, where the service gives one. */
+  name?: string
+  /** Conformity: the failing check's own risk level; Cloudneeti findings take the control's. */
+  severity?: string
+  /** The resource's tags (e.g. aws:cloudformation:logical-id), where the service gives them. */
+  tags?: Record<string, string>
+}
 
 /** One control of the benchmark: a Cloudneeti policy or a Conformity rule. */
 export interface Control {
@@ -22,11 +32,18 @@ export interface Control {
   failedItems?: number
   /** Resources evaluated for this control, where the service says. */
   totalItems?: number
+  /** The service's page about this control, where the API gives one. */
+  link?: string
+  /**
+   * The failing resources of a failed control. Absent when the service could not list them
+   * (Cloudneeti's failed-assets endpoint forbidden or missing): the control counts as a whole.
+   */
+  findings?: Finding[]
 }
 
-/** The normalized report every provider produces and every reporter reads. */
+/** The normalized report every provider produces and every sink reads. */
 export interface Report {
-  provider: ProviderId
+  provider: string
   accountId: string
   accountName?: string
   benchmark: { id: string; name?: string }
@@ -43,32 +60,50 @@ export interface Report {
   notes: string[]
 }
 
-/** What a provider can report while it works, so an error or a cancel still says what is known. */
-export interface Progress {
-  accountId?: string
-  scanId?: string
-  phase: string
+/** What one account's run has reached, so an error or a cancel still says what is known. */
+export class AccountProgress {
+  phase = 'start'
+  accountId: string | undefined
+  scanId: string | undefined
+  constructor(accountId?: string) {
+    this.accountId = accountId
+  }
+  /** Says what the run is doing now; errors name it. */
+  step(phase: string): void {
+    this.phase = phase
+  }
 }
 
-export interface ProviderContext {
-  settings: Settings
+/** What a whole run shares: one client, one log, one cancel signal, one way to mask secrets. */
+export interface RunContext {
   http: HttpClient
   log: Logger
-  poller: Poller
-  progress: Progress
+  signal?: AbortSignal
   /** Masks a secret the API handed out (a token, an external id) before anything can print it. */
   mask(secret: string): void
 }
 
-/** The three use cases of a service, each ending in the report the gate reads. */
-export interface Provider<Onboard extends OnboardAccount = OnboardAccount> {
-  readonly id: ProviderId
-  /** Starts a scan of the account, waits for it, reads its results. */
-  scan(accountId: string): Promise<Report>
-  /** Reads the latest completed results, no scan. */
-  audit(accountId: string): Promise<Report>
-  /** Onboards a new account, waits for its first scan, reads its results. */
-  onboard(account: Onboard): Promise<Report>
+/** What one account's part of the run owns: its progress, its deadline, its poller. */
+export interface AccountContext {
+  progress: AccountProgress
+  /** Epoch ms after which nothing more is asked of the service for this account. */
+  deadline: number
+  poller: Poller
 }
 
-export type ProviderFactory = (ctx: ProviderContext) => Provider
+/** The three use cases of a service, each ending in the report the gate reads. */
+export interface Provider {
+  /** Starts a scan of the account, waits for it, reads its results. */
+  scan(account: AccountContext, accountId: string): Promise<Report>
+  /** Reads the latest completed results, no scan. */
+  audit(account: AccountContext, accountId: string): Promise<Report>
+  /** Onboards the account the settings describe, waits for its first scan, reads its results. */
+  onboard(account: AccountContext): Promise<Report>
+}
+
+/** What every provider's settings share; each provider's definition adds its own fields. */
+export interface ProviderFacts {
+  readonly id: string
+  readonly label: string
+  readonly severities: SeverityScale
+}

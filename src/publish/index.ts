@@ -1,36 +1,52 @@
 import * as core from '@actions/core'
-import { errorMessage } from '../errors.js'
+import { ActionError, errorMessage } from '../errors.js'
 import type { Logger } from '../log.js'
-import { writeAnnotations } from './annotations.js'
-import { formatScore, type Outcome } from './outcome.js'
-import { writeOutputs } from './outputs.js'
-import { writeReportFile } from './report-file.js'
-import { writeSummary } from './summary.js'
+import { softFailed, type Outcome } from '../outcome.js'
+import { formatScore } from '../score.js'
+import { plain } from '../text.js'
+import { annotationsSink } from './annotations.js'
+import { outputsSink } from './outputs.js'
+import { reportFileSink } from './report-file.js'
+import type { Sink } from './sink.js'
+import { summarySink } from './summary.js'
 
-/** Writes every artifact first, then decides how the step ends. */
-export async function publish(outcome: Outcome, softFail: boolean, log: Logger): Promise<void> {
-  const softFailed = outcome.result === 'fail' && softFail
-  writeOutputs(outcome)
-  for (const [what, write] of [
-    ['report file', () => writeReportFile(outcome)],
-    ['job summary', () => writeSummary(outcome, softFailed)]
-  ] as const) {
+/** Where every outcome goes, in order: required sinks first, so their failure reaches the rest. */
+export const DEFAULT_SINKS: readonly Sink[] = [reportFileSink, outputsSink, summarySink, annotationsSink]
+
+/** A required sink that failed makes the run an error, whatever the verdict was. */
+function failedRequired(outcome: Outcome, sink: Sink, err: unknown): Outcome {
+  const error = new ActionError('report', `Could not write the ${sink.name}: ${errorMessage(err)}`)
+  const reason = plain(error.message, 2000)
+  return { ...outcome, result: 'error', decision: 'rollback', reason, error }
+}
+
+/** Writes the outcome to every sink (a failing one is a warning), then decides how the step ends. */
+export async function publish(initial: Outcome, sinks: readonly Sink[], log: Logger): Promise<Outcome> {
+  let outcome = initial
+  const ordered = [...sinks.filter(s => s.required), ...sinks.filter(s => !s.required)]
+  for (const sink of ordered) {
     try {
-      await write()
+      await sink.write(outcome)
     } catch (err) {
-      log.warning(`Could not write the ${what}: ${errorMessage(err)}`)
+      if (sink.required) outcome = failedRequired(outcome, sink, err)
+      log.warning(`Could not write the ${sink.name}: ${errorMessage(err)}`)
     }
   }
-  writeAnnotations(outcome, softFailed)
+  end(outcome, log)
+  return outcome
+}
 
-  const score = outcome.report ? ` Score ${formatScore(outcome.report.score)}.` : ''
+/** The step's end, decided last: a pass and a soft-failed gate succeed, anything else fails it. */
+function end(outcome: Outcome, log: Logger): void {
+  const scores = outcome.accounts.flatMap(a => (a.report ? [a.report.score] : []))
+  const score = scores.length ? ` Score ${formatScore(Math.min(...scores))}.` : ''
   if (outcome.result === 'pass') {
     log.info(`Compliance gate passed: promote.${score}`)
-  } else if (outcome.result === 'fail' && softFailed) {
+  } else if (softFailed(outcome)) {
     log.warning(`Compliance gate failed (soft-fail, the step succeeds): ${outcome.reason}.${score}`)
   } else if (outcome.result === 'fail') {
-    core.setFailed(`Compliance gate failed: ${outcome.reason}.${score} Decision: rollback.`)
+    core.setFailed(plain(`Compliance gate failed: ${outcome.reason}.${score} Decision: rollback.`, 4000))
   } else {
-    core.setFailed(outcome.reason)
+    core.setFailed(plain(outcome.reason, 4000))
   }
 }

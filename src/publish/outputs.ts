@@ -1,16 +1,32 @@
 import * as core from '@actions/core'
 import { Output } from '../constants.js'
-import { failedControls, formatScore, type Outcome } from './outcome.js'
+import type { Outcome } from '../outcome.js'
+import { formatScore } from '../score.js'
+import { plain } from '../text.js'
+import type { Sink } from './sink.js'
 
-/** The step outputs of contract §3. */
-export function writeOutputs(outcome: Outcome): void {
-  const failed = failedControls(outcome)?.length
-  core.setOutput(Output.result, outcome.result)
-  core.setOutput(Output.decision, outcome.decision)
-  core.setOutput(Output.score, formatScore(outcome.report?.score))
-  core.setOutput(Output.failedControls, failed === undefined ? '' : String(failed))
-  core.setOutput(Output.scanId, outcome.report?.scanId ?? outcome.progress.scanId ?? '')
-  core.setOutput(Output.accountId, outcome.report?.accountId ?? outcome.progress.accountId ?? '')
-  core.setOutput(Output.reportPath, outcome.reportPath)
-  core.setOutput(Output.reason, outcome.reason)
+/** The step's outputs of contract §3. */
+export function outputValues(outcome: Outcome): Record<string, string> {
+  const account = outcome.accounts.at(0)
+  const report = account?.report
+  const failed = account?.gate?.failedControls.length
+  return {
+    [Output.result]: outcome.result,
+    [Output.decision]: outcome.decision,
+    [Output.score]: formatScore(report?.score),
+    [Output.failedControls]: failed === undefined ? '' : String(failed),
+    [Output.scanId]: report?.scanId ?? account?.scanId ?? '',
+    [Output.accountId]: report?.accountId ?? account?.accountId ?? '',
+    [Output.reportPath]: outcome.run.reportPath,
+    [Output.reason]: outcome.reason
+  }
+}
+
+export const outputsSink: Sink = {
+  name: 'step outputs',
+  write(outcome) {
+    // values can hold API text (an account id, a reason): one plain line each, never a command
+    for (const [name, value] of Object.entries(outputValues(outcome)))
+      core.setOutput(name, plain(value, 8000))
+  }
 }

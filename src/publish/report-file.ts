@@ -1,46 +1,46 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ACTION_NAME, ACTION_VERSION, REPORT_SCHEMA_VERSION } from '../constants.js'
+import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
+import type { AccountOutcome, Outcome } from '../outcome.js'
 import type { Control } from '../providers/types.js'
-import type { Outcome } from './outcome.js'
+import {
+  REPORT_SCHEMA_VERSION,
+  reportDocumentSchema,
+  type AccountReport,
+  type ReportDocument
+} from '../report/schema.js'
+import { decisionFor } from '../outcome.js'
+import type { Sink } from './sink.js'
 
 function countBy(controls: Control[], status: Control['status']): number {
   return controls.filter(c => c.status === status).length
 }
 
-/** The normalized JSON report, written whatever the result so later steps can read it. */
-export function reportDocument(outcome: Outcome): Record<string, unknown> {
-  const report = outcome.report
+function accountReport(outcome: Outcome, account: AccountOutcome): AccountReport {
+  const report = account.report
   const controls = report?.controls ?? []
   const failedBySeverity: Record<string, number> = {}
   for (const c of controls)
     if (c.status === 'failed') failedBySeverity[c.severity] = (failedBySeverity[c.severity] ?? 0) + 1
-  const policy = outcome.settings?.policy
   return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: ACTION_NAME, version: ACTION_VERSION },
-    generatedAt: new Date().toISOString(),
-    provider: outcome.provider ?? null,
-    mode: outcome.mode ?? null,
-    accountId: report?.accountId ?? outcome.progress.accountId ?? null,
+    provider: report?.provider ?? outcome.run.provider?.id ?? 'unknown',
+    accountId: report?.accountId ?? account.accountId ?? null,
     accountName: report?.accountName ?? null,
-    benchmark: report?.benchmark ?? (outcome.settings ? { id: outcome.settings.benchmark } : null),
-    scanId: report?.scanId ?? outcome.progress.scanId ?? null,
+    benchmark:
+      report?.benchmark ?? (outcome.run.benchmark !== undefined ? { id: outcome.run.benchmark } : null),
+    scanId: report?.scanId ?? account.scanId ?? null,
     scannedAt: report?.scannedAt ?? null,
-    result: outcome.result,
-    decision: outcome.decision,
-    reasons: outcome.gate?.reasons ?? [],
-    error: outcome.error
-      ? { kind: outcome.error.kind, message: outcome.reason, phase: outcome.progress.phase }
-      : null,
+    result: account.result,
+    decision: decisionFor(account.result),
+    reason: account.reason,
+    rules: (account.gate?.rules ?? []).map(({ rule, threshold, actual, passed }) => ({
+      rule,
+      threshold,
+      actual,
+      passed
+    })),
+    error: account.error ? { kind: account.error.kind, message: account.reason, phase: account.phase } : null,
     score: report ? report.score : null,
-    policy: policy
-      ? {
-          minScore: policy.minScore,
-          failOnSeverity: policy.failOnSeverity?.name ?? 'none',
-          maxFailures: policy.maxFailures
-        }
-      : null,
     counts: report
       ? {
           controls: controls.length,
@@ -52,12 +52,50 @@ export function reportDocument(outcome: Outcome): Record<string, unknown> {
         }
       : null,
     controls,
-    notes: report?.notes ?? [],
-    durationMs: outcome.durationMs
+    notes: report?.notes ?? []
   }
 }
 
-export async function writeReportFile(outcome: Outcome): Promise<void> {
-  await mkdir(path.dirname(outcome.reportPath), { recursive: true })
-  await writeFile(outcome.reportPath, `${JSON.stringify(reportDocument(outcome), null, 2)}\n`, 'utf8')
+/** The JSON report, checked against the schema its readers use. */
+export function reportDocument(outcome: Outcome): ReportDocument {
+  const accounts = outcome.accounts.map(a => accountReport(outcome, a))
+  const scores = accounts.flatMap(a => (a.score === null ? [] : [a.score]))
+  const counted = accounts.filter(a => a.counts !== null)
+  const policy = outcome.run.policy
+  return reportDocumentSchema.parse({
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: ACTION_NAME, version: ACTION_VERSION },
+    generatedAt: new Date(outcome.startedAt + outcome.durationMs).toISOString(),
+    provider: outcome.run.provider?.id ?? null,
+    mode: outcome.run.mode ?? null,
+    result: outcome.result,
+    decision: outcome.decision,
+    reason: outcome.reason,
+    score: scores.length ? Math.min(...scores) : null,
+    failedControls: counted.length ? counted.reduce((n, a) => n + (a.counts?.failed ?? 0), 0) : null,
+    policy: policy
+      ? {
+          minScore: policy.minScore,
+          failOnSeverity: policy.failOnSeverity?.name ?? 'none',
+          maxFailures: policy.maxFailures
+        }
+      : null,
+    error: outcome.error
+      ? { kind: outcome.error.kind, message: outcome.reason, phase: 'read the inputs' }
+      : accounts.length === 1
+        ? accounts[0].error
+        : null,
+    accounts,
+    durationMs: outcome.durationMs
+  })
+}
+
+export const reportFileSink: Sink = {
+  name: 'report file',
+  required: true,
+  async write(outcome) {
+    const file = outcome.run.reportPath
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, `${JSON.stringify(reportDocument(outcome), null, 2)}\n`, 'utf8')
+  }
 }

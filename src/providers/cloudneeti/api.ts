@@ -1,19 +1,20 @@
 import { z } from 'zod'
 import type { ErrorClassifier, AuthProvider, HttpClient, Method } from '../../http/client.js'
-import type { CloudneetiCredentials } from '../../inputs.js'
 import { parseResponse } from '../parse.js'
-import type { ProviderContext } from '../types.js'
+import type { RunContext } from '../types.js'
+import type { CloudneetiCredentials, CloudneetiOnboardAccount } from './definition.js'
 import {
   envelope,
+  failedAssetsPage,
   jobResult,
   jobStatusResult,
   lowerKeys,
   onboardResult,
   reportResult,
   tokenResult,
+  type FailedAssetsPage,
   type RawReport
 } from './schemas.js'
-import type { CloudneetiOnboardAccount } from '../onboard.js'
 
 const enc = encodeURIComponent
 
@@ -53,6 +54,10 @@ const tokenClassifier: ErrorClassifier = (status, message) => {
   return undefined
 }
 
+/** The failed-assets endpoint may be forbidden or missing; the caller falls back to whole controls. */
+const failedAssetsClassifier: ErrorClassifier = status =>
+  status === 403 || status === 404 ? { kind: status === 403 ? 'permission' : 'not-found' } : undefined
+
 const reportClassifier: ErrorClassifier = (status, message, body) => {
   if (status === 404) {
     return {
@@ -85,15 +90,27 @@ class Token implements AuthProvider {
   }
 }
 
-/** The Cloudneeti Customer API endpoints this action calls (api/cloudneeti.md E1–E6, E10–E13). */
+interface CallSpec {
+  method: Method
+  path: string
+  operation: string
+  idempotent: boolean
+  deadline: number
+  auth?: AuthProvider
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  classify?: ErrorClassifier
+}
+
+/** The Cloudneeti Customer API endpoints this action calls (api/cloudneeti.md E1–E6, E10–E14). */
 export class CloudneetiApi {
   private readonly http: HttpClient
   private readonly creds: CloudneetiCredentials
-  private readonly ctx: ProviderContext
+  private readonly run: RunContext
 
-  constructor(ctx: ProviderContext, creds: CloudneetiCredentials) {
-    this.ctx = ctx
-    this.http = ctx.http
+  constructor(run: RunContext, creds: CloudneetiCredentials) {
+    this.run = run
+    this.http = run.http
     this.creds = creds
   }
 
@@ -101,26 +118,25 @@ export class CloudneetiApi {
     return `/license/${enc(this.creds.licenseId)}`
   }
 
-  private async call<T extends z.ZodType>(
-    schema: T,
-    spec: {
-      method: Method
-      path: string
-      operation: string
-      idempotent: boolean
-      auth?: AuthProvider
-      query?: Record<string, string | undefined>
-      body?: unknown
-      classify?: ErrorClassifier
-      deadline?: number
-    }
-  ): Promise<z.output<T>> {
-    const response = await this.http.request(spec)
-    const body = parseResponse(envelope, lowerKeys(response.body), spec.operation)
-    return parseResponse(schema, body.result, spec.operation)
+  private async call<T extends z.ZodType>(schema: T, spec: CallSpec): Promise<z.output<T>> {
+    return (await this.callWithDate(schema, spec)).result
   }
 
-  private token(accountId: string | undefined): Token {
+  /** The result, and the service's clock when it answered (its Date header), when it sent one. */
+  private async callWithDate<T extends z.ZodType>(
+    schema: T,
+    spec: CallSpec
+  ): Promise<{ result: z.output<T>; serverTime: number | undefined }> {
+    const response = await this.http.request(spec)
+    const body = parseResponse(envelope, lowerKeys(response.body), spec.operation)
+    const date = Date.parse(String(response.headers.date ?? ''))
+    return {
+      result: parseResponse(schema, body.result, spec.operation),
+      serverTime: Number.isNaN(date) ? undefined : date
+    }
+  }
+
+  private token(accountId: string | undefined, deadline: number): Token {
     const what = accountId ? `get an account token for ${accountId}` : 'get a license token'
     return new Token(async () => {
       const result = await this.call(tokenResult, {
@@ -130,32 +146,39 @@ export class CloudneetiApi {
         body: { APIApplicationId: this.creds.applicationId, Secret: this.creds.applicationSecret },
         operation: what,
         idempotent: true,
+        deadline,
         classify: tokenClassifier
       })
-      this.ctx.mask(result.token)
+      this.run.mask(result.token)
       return result.token
     })
   }
 
-  licenseToken(): Token {
-    return this.token(undefined)
+  licenseToken(deadline: number): Token {
+    return this.token(undefined, deadline)
   }
 
-  accountToken(accountId: string): Token {
-    return this.token(accountId)
+  accountToken(accountId: string, deadline: number): Token {
+    return this.token(accountId, deadline)
   }
 
-  async rescan(accountId: string, auth: AuthProvider): Promise<string> {
-    const result = await this.call(jobResult, {
+  /** Starts a scan (or joins the running one); `serverTime` is the service's clock when it answered. */
+  async rescan(
+    accountId: string,
+    auth: AuthProvider,
+    deadline: number
+  ): Promise<{ jobId: string; serverTime: number | undefined }> {
+    const { result, serverTime } = await this.callWithDate(jobResult, {
       method: 'GET',
       path: `/compliance${this.license}/account/${enc(accountId)}/rescan`,
       operation: 'start the scan',
       // A rescan while a job runs returns that job, so repeating it cannot start a second scan.
       idempotent: true,
       auth,
+      deadline,
       classify: permissionHint('Account.Rescan')
     })
-    return result.jobid
+    return { jobId: result.jobid, serverTime }
   }
 
   async jobStatus(accountId: string, jobId: string, auth: AuthProvider, deadline: number): Promise<string> {
@@ -176,7 +199,8 @@ export class CloudneetiApi {
     accountId: string,
     benchmark: string,
     jobId: string | undefined,
-    auth: AuthProvider
+    auth: AuthProvider,
+    deadline: number
   ): Promise<RawReport> {
     const account = `${this.license}/account/${enc(accountId)}`
     const path = jobId
@@ -190,13 +214,36 @@ export class CloudneetiApi {
         : `download the latest ${benchmark} report`,
       idempotent: true,
       auth,
+      deadline,
       classify: reportClassifier
+    })
+  }
+
+  /** One page (1-based) of the failed assets of the account's latest results for a benchmark (E14). */
+  failedAssets(
+    accountId: string,
+    benchmark: string,
+    page: number,
+    pageSize: number,
+    auth: AuthProvider,
+    deadline: number
+  ): Promise<FailedAssetsPage> {
+    return this.call(failedAssetsPage, {
+      method: 'GET',
+      path: `/audit${this.license}/account/${enc(accountId)}/failedassets`,
+      query: { benchmarkId: benchmark, pageNumber: page, pageSize },
+      operation: `read the failed assets of account ${accountId} (page ${page})`,
+      idempotent: true,
+      auth,
+      deadline,
+      classify: failedAssetsClassifier
     })
   }
 
   async onboard(
     account: CloudneetiOnboardAccount,
-    auth: AuthProvider
+    auth: AuthProvider,
+    deadline: number
   ): Promise<{ accountId: string; jobId: string }> {
     const { cloudType, ...body } = account
     const result = await this.call(onboardResult, {
@@ -206,12 +253,13 @@ export class CloudneetiApi {
       operation: `onboard the ${cloudType} account ${account.AccountName}`,
       idempotent: false,
       auth,
+      deadline,
       classify: permissionHint('License.AddAccount')
     })
     return { accountId: result.accountid, jobId: result.jobid }
   }
 
-  async addToScope(accountId: string, auth: AuthProvider): Promise<void> {
+  async addToScope(accountId: string, auth: AuthProvider, deadline: number): Promise<void> {
     await this.call(z.unknown(), {
       method: 'PUT',
       path: `/onboarding${this.license}/config`,
@@ -219,6 +267,7 @@ export class CloudneetiApi {
       operation: `add account ${accountId} to the API application's access scope`,
       idempotent: true,
       auth,
+      deadline,
       classify: permissionHint('License.UpdateAPIAccess')
     })
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { single } from '../single.js'
 
 /**
  * Cloudneeti response shapes. Keys are matched case-insensitively (the docs show PascalCase, the
@@ -8,13 +9,12 @@ export function lowerKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(lowerKeys)
   if (value === null || typeof value !== 'object') return value
   const out: Record<string, unknown> = {}
-  for (const [key, inner] of Object.entries(value)) out[key.toLowerCase()] = lowerKeys(inner)
+  for (const [key, inner] of Object.entries(value)) {
+    const lower = key.toLowerCase()
+    // tags are the customer's own names, where case matters: kept as they came
+    out[lower] = lower === 'tags' ? inner : lowerKeys(inner)
+  }
   return out
-}
-
-/** A result that should be one object may come as an array holding one object. */
-function single<T extends z.ZodType>(schema: T) {
-  return z.preprocess(v => (Array.isArray(v) && v.length === 1 ? v[0] : v), schema)
 }
 
 /** Job ids sometimes arrive wrapped in stray `"` characters. */
@@ -70,6 +70,42 @@ export const reportResult = single(
 )
 
 export type RawReport = z.infer<typeof reportResult>
+
+const text = z.string().nullish()
+
+/** Tags come as an object of name → value; anything else carries no usable tag. */
+const tags = z
+  .unknown()
+  .transform(v =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).filter((e): e is [string, string | number | boolean] =>
+            ['string', 'number', 'boolean'].includes(typeof e[1])
+          )
+        )
+      : undefined
+  )
+
+const failedAsset = z.object({
+  policyid: z.string().min(1),
+  resourceid: z.string().min(1),
+  resourcename: text,
+  resourceregion: text,
+  resourcetype: text,
+  tags
+})
+export type RawFailedAsset = z.infer<typeof failedAsset>
+
+/** One page of E14, the failed assets of the account's latest results for a benchmark. */
+export const failedAssetsPage = single(
+  z.object({
+    failedassetcount: count.pipe(z.number().int().nonnegative()),
+    benchmarkid: text,
+    accountid: text,
+    failedpolicyassetslists: z.array(failedAsset).nullish()
+  })
+)
+export type FailedAssetsPage = z.infer<typeof failedAssetsPage>
 
 /** The `{result, statusCode, message}` envelope around every answer. */
 export const envelope = z.object({ result: z.unknown() })

@@ -1,7 +1,7 @@
 import type { ErrorClassifier, HttpClient, Method } from '../../http/client.js'
 import type { z } from 'zod'
 import { parseResponse } from '../parse.js'
-import type { ConformityOnboardAccount } from '../onboard.js'
+import type { ConformityOnboardAccount } from './definition.js'
 import { privilegeHint, type KeyUser, type Need } from './privileges.js'
 import {
   account,
@@ -25,34 +25,48 @@ interface CallSpec {
   accountId?: string
   query?: Record<string, string | number | undefined>
   body?: unknown
-  deadline?: number
+  deadline: number
 }
 
-/** The Cloud Conformity endpoints this action calls (api/conformity.md §6–§10). */
+/** Who the API key belongs to (GET /users/whoami): asked once per run, before anything else. */
+export async function whoamiOf(http: HttpClient, deadline: number): Promise<WhoAmI> {
+  const response = await http.request({
+    method: 'GET',
+    path: '/users/whoami',
+    operation: 'identify the API key (GET /users/whoami)',
+    idempotent: true,
+    deadline,
+    classify: classifier(undefined, 'read', undefined)
+  })
+  return parseResponse(whoami, response.body, 'identify the API key')
+}
+
+function classifier(user: KeyUser | undefined, need: Need, accountId: string | undefined): ErrorClassifier {
+  return (status, message) => {
+    if (status === 403 && message && /explicit deny/i.test(message)) {
+      return {
+        kind: 'auth',
+        hint: 'The API key is missing, unknown or disabled. Check api-key, and region or api-url: keys belong to one region.'
+      }
+    }
+    if (status === 401 || status === 403)
+      return { kind: 'permission', hint: privilegeHint(user, need, accountId) }
+    if (status === 404 || (status === 422 && message && /no such|not found/i.test(message))) {
+      return { kind: 'not-found', hint: accountId ? `Check account-id (${accountId}).` : undefined }
+    }
+    return undefined
+  }
+}
+
+/** The Cloud Conformity endpoints this action calls (api/conformity.md §6–§10), for a known key user. */
 export class ConformityApi {
   private readonly http: HttpClient
-  /** Known after the preflight, so a late 401 can still say which role the key has. */
-  user: KeyUser | undefined
+  /** Whose key this is, so a late 401 can still say which role the key has. */
+  readonly user: KeyUser
 
-  constructor(http: HttpClient) {
+  constructor(http: HttpClient, user: KeyUser) {
     this.http = http
-  }
-
-  private classifier(need: Need, accountId: string | undefined): ErrorClassifier {
-    return (status, message) => {
-      if (status === 403 && message && /explicit deny/i.test(message)) {
-        return {
-          kind: 'auth',
-          hint: 'The API key is missing, unknown or disabled. Check api-key, and region or api-url: keys belong to one region.'
-        }
-      }
-      if (status === 401) return { kind: 'permission', hint: privilegeHint(this.user, need, accountId) }
-      if (status === 403) return { kind: 'permission', hint: privilegeHint(this.user, need, accountId) }
-      if (status === 404 || (status === 422 && message && /no such|not found/i.test(message))) {
-        return { kind: 'not-found', hint: accountId ? `Check account-id (${accountId}).` : undefined }
-      }
-      return undefined
-    }
+    this.user = user
   }
 
   private async call<T extends z.ZodType>(schema: T, spec: CallSpec): Promise<z.output<T>> {
@@ -65,22 +79,12 @@ export class ConformityApi {
   ): Promise<{ body: z.output<T>; headers: Record<string, string | string[] | undefined> }> {
     const response = await this.http.request({
       ...spec,
-      classify: this.classifier(spec.need, spec.accountId)
+      classify: classifier(this.user, spec.need, spec.accountId)
     })
     return { body: parseResponse(schema, response.body, spec.operation), headers: response.headers }
   }
 
-  whoami(): Promise<WhoAmI> {
-    return this.call(whoami, {
-      method: 'GET',
-      path: '/users/whoami',
-      operation: 'identify the API key (GET /users/whoami)',
-      idempotent: true,
-      need: 'read'
-    })
-  }
-
-  async account(accountId: string, deadline?: number): Promise<Account> {
+  async account(accountId: string, deadline: number): Promise<Account> {
     const body = await this.call(account, {
       method: 'GET',
       path: `/accounts/${enc(accountId)}`,
@@ -94,7 +98,10 @@ export class ConformityApi {
   }
 
   /** Starts a bot run; `serverTime` is the service's clock when it accepted (its Date header). */
-  async startScan(accountId: string): Promise<{ status: string; serverTime: number | undefined }> {
+  async startScan(
+    accountId: string,
+    deadline: number
+  ): Promise<{ status: string; serverTime: number | undefined }> {
     const { body, headers } = await this.callWithHeaders(scanStarted, {
       method: 'POST',
       path: `/accounts/${enc(accountId)}/scan`,
@@ -103,24 +110,30 @@ export class ConformityApi {
       // repeating cannot make the verdict stale, while giving up on a blip would fail the gate.
       idempotent: true,
       need: 'full',
-      accountId
+      accountId,
+      deadline
     })
     const date = Date.parse(String(headers.date ?? ''))
     return { status: body.data.status, serverTime: Number.isNaN(date) ? undefined : date }
   }
 
-  async externalId(): Promise<string> {
+  async externalId(deadline: number): Promise<string> {
     const body = await this.call(externalId, {
       method: 'GET',
       path: '/organisation/external-id',
       operation: "read the organisation's external id",
       idempotent: true,
-      need: 'admin'
+      need: 'admin',
+      deadline
     })
     return body.data.id
   }
 
-  async createAccount(spec: ConformityOnboardAccount, external: string | undefined): Promise<Account> {
+  async createAccount(
+    spec: ConformityOnboardAccount,
+    external: string | undefined,
+    deadline: number
+  ): Promise<Account> {
     const access =
       spec.cloudType === 'aws'
         ? { keys: { roleArn: spec.roleArn, externalId: external } }
@@ -133,7 +146,8 @@ export class ConformityApi {
       },
       operation: `create the ${spec.cloudType} account ${spec.name}`,
       idempotent: false,
-      need: 'admin'
+      need: 'admin',
+      deadline
     })
     return body.data
   }
@@ -143,7 +157,7 @@ export class ConformityApi {
     filters: Record<string, string>,
     size: number,
     number: number,
-    deadline?: number
+    deadline: number
   ): Promise<ChecksPage> {
     return this.call(checksPage, {
       method: 'GET',

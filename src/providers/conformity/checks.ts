@@ -1,5 +1,7 @@
 import { ActionError } from '../../errors.js'
+import { pooled } from '../../pool.js'
 import type { ConformityApi } from './api.js'
+import { CONFORMITY_SEVERITIES } from './normalize.js'
 import type { Check, ChecksPage } from './schemas.js'
 
 /** Page size and result cap of GET /checks (contract §7). */
@@ -7,7 +9,6 @@ export const PAGE_SIZE = 1000
 export const RESULT_CAP = 10_000
 const CONCURRENCY = 4
 
-const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH', 'EXTREME']
 const KNOWN_REGIONS = [
   'global',
   'us-east-1',
@@ -62,7 +63,7 @@ const KNOWN_REGIONS = [
 
 /** The filters that split a set over the 10k cap, in the order the docs advise. */
 const DIMENSIONS: { filter: string; values: (seen: Check[]) => string[] }[] = [
-  { filter: 'filter[riskLevels]', values: () => RISK_LEVELS },
+  { filter: 'filter[riskLevels]', values: () => [...CONFORMITY_SEVERITIES.names] },
   {
     filter: 'filter[regions]',
     values: seen =>
@@ -85,20 +86,6 @@ function union(known: string[], seen: (string | null | undefined)[]): string[] {
   return [...new Set([...known, ...seen.filter((s): s is string => !!s)])]
 }
 
-/** Runs tasks with at most `limit` in flight. */
-async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length)
-  let next = 0
-  async function worker(): Promise<void> {
-    while (next < tasks.length) {
-      const i = next++
-      results[i] = await tasks[i]()
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker))
-  return results
-}
-
 export interface CheckStats {
   requests: number
 }
@@ -111,16 +98,18 @@ export interface CheckStats {
 export class ChecksFetcher {
   private readonly api: ConformityApi
   private readonly accountId: string
+  private readonly deadline: number
   readonly stats: CheckStats = { requests: 0 }
 
-  constructor(api: ConformityApi, accountId: string) {
+  constructor(api: ConformityApi, accountId: string, deadline: number) {
     this.api = api
     this.accountId = accountId
+    this.deadline = deadline
   }
 
   private page(filters: Record<string, string>, size: number, number: number): Promise<ChecksPage> {
     this.stats.requests++
-    return this.api.checksPage(this.accountId, filters, size, number)
+    return this.api.checksPage(this.accountId, filters, size, number, this.deadline)
   }
 
   /** How many checks match, without downloading them. */

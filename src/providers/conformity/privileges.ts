@@ -1,5 +1,5 @@
 import { ActionError } from '../../errors.js'
-import type { Mode } from '../catalog.js'
+import type { Mode } from '../../settings.js'
 import type { WhoAmI } from './schemas.js'
 
 /**

@@ -1,13 +1,7 @@
 import { z } from 'zod'
+import { single } from '../single.js'
 
 /** Conformity speaks JSON:API with kebab-case attributes. Tolerant where the contract says so. */
-
-function single<T extends z.ZodType>(schema: T) {
-  return z.preprocess(v => (Array.isArray(v) && v.length === 1 ? v[0] : v), schema)
-}
-
-export const accessLevel = z.enum(['NONE', 'READONLY', 'FULL'])
-export type AccessLevel = z.infer<typeof accessLevel>
 
 export const whoami = z.object({
   data: single(
@@ -30,7 +24,11 @@ export const whoami = z.object({
 })
 export type WhoAmI = z.infer<typeof whoami>
 
-const epochMs = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish()
+/** Epoch ms that make a real date: `1e17` is a broken answer, not a time to print. */
+const epochMs = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+  .pipe(z.number().int().min(0).max(8.64e15, 'is not a real date'))
+  .nullish()
 
 export const account = z.object({
   data: single(
@@ -63,6 +61,9 @@ const check = z.object({
     'rule-title': z.string().nullish(),
     service: z.string().nullish(),
     region: z.string().nullish(),
+    resource: z.string().nullish(),
+    tags: z.array(z.string()).nullish(),
+    link: z.string().nullish(),
     suppressed: z.boolean().nullish()
   }),
   relationships: z.object({ rule: z.object({ data: z.object({ id: z.string() }) }) })

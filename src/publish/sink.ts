@@ -1,0 +1,13 @@
+import type { Outcome } from '../outcome.js'
+
+/** Somewhere the outcome goes: the outputs, the report file, the job summary, annotations, … */
+export interface Sink {
+  /** What it writes, for the warning when it cannot. */
+  readonly name: string
+  /**
+   * True when the run cannot succeed without it (the report file, contract §13): its failure turns
+   * the result into `error`. Any other sink that fails is a warning, and the verdict stands.
+   */
+  readonly required?: boolean
+  write(outcome: Outcome): Promise<void> | void
+}
