@@ -1,27 +1,21 @@
-// Builds the action into a directory (default dist/): `npm run bundle` and the dist check both
-// use it, so what is committed and what is checked come from one recipe.
-//   <out>/index.js         the action, ESM, everything but undici
-//   <out>/undici/index.cjs undici, loaded only when something uses it (src/lazy/undici.ts)
+// Builds the action into a directory: `node scripts/bundle.mjs [out] [entry]`, by default
+// src/index.ts into dist/. `npm run bundle`, the dist check and the bundled-probe tests all
+// use it, so what is committed, what is checked and what is probed come from one recipe.
+// ncc writes one ESM bundle with every dependency in it (undici included), <out>/index.js
+// (index.mjs for an .mjs entry), beside licenses.txt and the package.json that marks it ESM.
 import { execFileSync } from 'node:child_process'
-import { renameSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { rmSync } from 'node:fs'
 import path from 'node:path'
 
 const out = path.resolve(process.argv[2] ?? 'dist')
-const ncc = path.join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-const build = (entry, dir) =>
-  execFileSync(
-    process.execPath,
-    [ncc, 'build', entry, '-o', dir, '--license', 'licenses.txt', '--minify', '-q'],
-    {
-      stdio: ['ignore', 'ignore', 'inherit']
-    }
-  )
+const entry = path.resolve(process.argv[3] ?? 'src/index.ts')
+const ncc = path.join(import.meta.dirname, '..', 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
 rmSync(out, { recursive: true, force: true })
-build('src/index.ts', out)
-// the undici that @actions/http-client itself resolves, so the runtime file matches its import
-const undiciEntry = createRequire(import.meta.resolve('@actions/http-client')).resolve('undici')
-const undiciDir = path.join(out, 'undici')
-build(undiciEntry, undiciDir)
-renameSync(path.join(undiciDir, 'index.js'), path.join(undiciDir, 'index.cjs'))
+execFileSync(
+  process.execPath,
+  [ncc, 'build', entry, '-o', out, '--license', 'licenses.txt', '--minify', '-q'],
+  {
+    stdio: ['ignore', 'ignore', 'inherit']
+  }
+)
