@@ -116,7 +116,12 @@ const CloudneetiQuirksSchema = z.strictObject({
   reportAsArray: z.boolean().default(false),
   quotedJobIds: z.boolean().default(false),
   completedStatus: z.boolean().default(false),
-  statusCase: z.enum(['lower', 'upper']).optional()
+  statusCase: z.enum(['lower', 'upper']).optional(),
+  /**
+   * Hostile, not a tolerance: rescan starts nothing and names the latest job that had already
+   * succeeded, so its report predates the request (CONTRACT §13: the client must refuse it).
+   */
+  staleRescan: z.boolean().default(false)
 })
 
 const CloudneetiSchema = z.strictObject({

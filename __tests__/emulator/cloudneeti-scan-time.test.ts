@@ -84,3 +84,50 @@ describe('Cloudneeti scan time: LastScannedDate and the Date header', () => {
     })
   })
 })
+
+describe('Cloudneeti staleRescan (hostile)', () => {
+  it('answers a rescan with the finished pre-existing job: Success at once, dated before the rescan', () => {
+    const world = fastWorld()
+    world.cloudneeti!.quirks = { staleRescan: true }
+    return withEmulator(world, async cn => {
+      const token = await cn.token({ accountId: PROD })
+      const preexisting = (await reportOf(cn, token)).json.result
+      const started = await rescan(cn, token)
+      expect(started.status).toBe(200)
+      expect(started.json.result.jobId).toBe(preexisting.jobId)
+      expect(await jobStatus(cn, token, preexisting.jobId)).toBe('Success')
+      expect((await rescan(cn, token)).json.result.jobId).toBe(preexisting.jobId)
+
+      const report = await reportOf(cn, token, preexisting.jobId)
+      expect(report.status).toBe(200)
+      expect(report.json.result).toEqual(preexisting)
+      // what the client must catch (CONTRACT §13): the job ended before the scan was asked for
+      expect(Date.parse(report.json.result.lastScannedDate)).toBeLessThan(
+        serviceTime(started) - HOUR_MS + 1000
+      )
+      // nothing was started: the only job is still the pre-existing one
+      const health = await cn.get(`${accountPath('audit', PROD)}/healthstatus`, token)
+      expect(health.json.result.accountScanQuotaDetails.consumedQuota).toBe(1)
+    })
+  })
+
+  it('scans normally while the account has no successful job, then passes that one off', () => {
+    const world = fastWorld()
+    world.cloudneeti!.quirks = { staleRescan: true, quotedJobIds: true }
+    const account = world.cloudneeti!.licenses![0]!.accounts!.find(a => a.accountId === PROD)!
+    const csbp = account.benchmarks!.CSBP!
+    account.benchmarks = { CSBP: { name: csbp.name, after: csbp.after } }
+    return withEmulator(world, async cn => {
+      const token = await cn.token({ accountId: PROD })
+      expect((await reportOf(cn, token)).status).toBe(404)
+      const first = (await rescan(cn, token)).json.result.jobId
+      const jobId = first.replaceAll('"', '')
+      expect(await jobStatus(cn, token, jobId)).toBe('Pending')
+      await pollUntil(
+        () => jobStatus(cn, token, jobId),
+        s => s === 'Success'
+      )
+      expect((await rescan(cn, token)).json.result.jobId).toBe(first)
+    })
+  })
+})
