@@ -145,6 +145,8 @@ export const CheckSpecSchema = z.strictObject({
   suppressed: z.boolean().optional(),
   compliances: z.array(z.string().min(1)).optional(),
   categories: z.array(z.string().min(1)).optional(),
+  /** resource tags as the API prints them, `key::value` (the key may hold single colons) */
+  tags: z.array(z.string().refine(t => t.indexOf('::') > 0, { message: 'a tag is "key::value"' })).optional(),
   /** days between the check's last status change and the moment the check set became current */
   ageDays: z.number().min(0).optional()
 })
@@ -603,7 +605,16 @@ export function sampleWorld(): World {
   const prodChecks: Check[] = [
     check('S3-001', 'SUCCESS', 'MEDIUM', { resource: 'prod-assets', compliances: cisPci, ...old }),
     check('S3-002', 'SUCCESS', 'HIGH', { resource: 'prod-assets', compliances: cis, ...old }),
-    check('S3-006', 'FAILURE', 'LOW', { resource: 'prod-logs', compliances: ['AWAF'], ...old }),
+    check('S3-006', 'FAILURE', 'LOW', {
+      resource: 'prod-logs',
+      compliances: ['AWAF'],
+      tags: [
+        'aws:cloudformation:logical-id::ProdLogsBucket',
+        'aws:cloudformation:stack-name::prod-storage',
+        'Environment::production'
+      ],
+      ...old
+    }),
     check('EC2-001', 'SUCCESS', 'HIGH', { resource: 'sg-0a1b2c3d', compliances: cisPci, ...old }),
     check('EC2-002', 'SUCCESS', 'VERY_HIGH', { resource: 'sg-0a1b2c3d', compliances: cis, ...old }),
     check('IAM-001', 'SUCCESS', 'HIGH', { region: 'global', resource: 'root', compliances: cisPci, ...old }),
@@ -611,6 +622,7 @@ export function sampleWorld(): World {
       region: 'global',
       resource: 'deploy-bot',
       compliances: cis,
+      tags: ['aws:cloudformation:logical-id::DeployBotUser', 'Team::platform'],
       ...old
     }),
     check('RDS-001', 'SUCCESS', 'HIGH', { resource: 'prod-db', compliances: pci, ...old }),
@@ -624,7 +636,11 @@ export function sampleWorld(): World {
   // one more MEDIUM failure (KMS-004) and a suppressed VERY_HIGH failure (EC2-019, out of scope)
   const prodAfter2: Check[] = [
     ...prodChecks,
-    check('KMS-004', 'FAILURE', 'MEDIUM', { resource: 'alias/prod-data', compliances: pci }),
+    check('KMS-004', 'FAILURE', 'MEDIUM', {
+      resource: 'alias/prod-data',
+      compliances: pci,
+      tags: ['aws:cloudformation:logical-id::ProdDataKey']
+    }),
     check('EC2-019', 'FAILURE', 'VERY_HIGH', { resource: 'i-0123456789', compliances: cis, suppressed: true })
   ]
   const devChecks: Check[] = [
@@ -636,7 +652,11 @@ export function sampleWorld(): World {
   ]
   // an EXTREME and a HIGH failure: fails the default gate
   const devAfter: Check[] = [
-    check('S3-001', 'FAILURE', 'EXTREME', { resource: 'dev-assets', compliances: cisPci }),
+    check('S3-001', 'FAILURE', 'EXTREME', {
+      resource: 'dev-assets',
+      compliances: cisPci,
+      tags: ['aws:cloudformation:logical-id::MyBucket', 'Environment::development']
+    }),
     check('EC2-001', 'SUCCESS', 'HIGH', { resource: 'sg-dev', compliances: cisPci, ...old }),
     check('IAM-001', 'FAILURE', 'HIGH', { region: 'global', resource: 'root', compliances: cis }),
     check('CloudTrail-001', 'SUCCESS', 'MEDIUM', { resource: 'dev-trail', compliances: cis, ...old }),
