@@ -18,7 +18,7 @@ import {
   isRecord,
   dotnetIso
 } from './http.ts'
-import type { WorldConfig, PolicySpec, Severity, CLOUDNEETI_PERMISSIONS } from './world.ts'
+import type { WorldConfig, PolicySpec, FailedAssetSpec, Severity, CLOUDNEETI_PERMISSIONS } from './world.ts'
 
 type Permission = (typeof CLOUDNEETI_PERMISSIONS)[number]
 type Quirks = WorldConfig['cloudneeti']['quirks']
@@ -50,6 +50,7 @@ interface Account {
   awsAccountId?: string
   subscriptionId?: string
   tenantId?: string
+  failedAssetsEndpoint: 'ok' | 'forbidden' | 'missing'
   benchmarks: Map<string, Benchmark>
   jobs: Job[]
 }
@@ -86,7 +87,11 @@ const MISSING_KEY =
 const INVALID_KEY =
   'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.'
 const OK_MESSAGE = 'Request Successful'
+/** the pre-existing scan ended this long before the world loaded: clearly before any request */
 const PREEXISTING_SCAN_AGE_MS = 3_600_000
+const FAILED_ASSETS_PAGE_SIZE = 100
+/** the real client (api S16) asks for 1000 a page; more is refused so paging stays exercised */
+const FAILED_ASSETS_MAX_PAGE_SIZE = 1000
 
 // ------------------------------------------------------------ report derivation (api/cloudneeti.md "Derived rules")
 
@@ -184,6 +189,65 @@ function buildCategories(connector: Connector, benchmarkId: string, policies: Po
       policies: rows
     }
   })
+}
+
+// ------------------------------------------------------------ failed assets (E14)
+
+/** regions synthetic and region-less assets take, by index: stable, so a finding keeps its identity */
+const ASSET_REGIONS: Record<Connector, readonly string[]> = {
+  AWS: ['us-east-1', 'us-west-2', 'eu-west-1'],
+  Azure: ['eastus', 'westeurope', 'southeastasia'],
+  Office365: ['global']
+}
+
+interface AccountIds {
+  accountId: string
+  connectorType: Connector
+  awsAccountId?: string
+  subscriptionId?: string
+}
+
+/** the id of a synthetic asset: provider-shaped, and the same for the same policy and index in every scan */
+function syntheticResourceId(account: AccountIds, p: PolicySpec, region: string, name: string): string {
+  const service = (p.service ?? 'resource').toLowerCase()
+  switch (account.connectorType) {
+    case 'AWS':
+      return `arn:aws:${service}:${region}:${account.awsAccountId ?? '000000000000'}:${name}`
+    case 'Azure':
+      return `/subscriptions/${account.subscriptionId ?? account.accountId}/resourceGroups/emulator/providers/${p.service ?? 'resource'}/${name}`
+    case 'Office365':
+      return `${account.accountId}/${p.service ?? 'resource'}/${name}`
+  }
+}
+
+/**
+ * The failing resources of one policy: the world's list, or `total - passed` synthetic ones.
+ * Synthetic ids depend on the index only, so a policy failing fewer resources in a later
+ * scan lists a subset of the earlier findings; list them in the world to make new ones.
+ */
+export function failedAssetsOf(account: AccountIds, p: PolicySpec) {
+  const failed = p.total - p.passed
+  if (p.total === 0 || failed === 0) return []
+  const regions = ASSET_REGIONS[account.connectorType]
+  const listed: FailedAssetSpec[] =
+    p.failedAssets ??
+    Array.from({ length: failed }, (_, i) => {
+      const region = regions[i % regions.length]!
+      const resourceName = `${p.policyId}-${i + 1}`
+      return { resourceId: syntheticResourceId(account, p, region, resourceName), resourceName, region }
+    })
+  return listed.map((a, i) => ({
+    resourceName: a.resourceName ?? (a.resourceId.split(/[/:]/).filter(Boolean).at(-1) || a.resourceId),
+    accessLevel: 'Private',
+    resourceType: a.type ?? p.service ?? p.category,
+    resourceId: a.resourceId,
+    policyId: p.policyId,
+    shortTitle: p.title,
+    categoryName: p.category,
+    impact: p.severity,
+    resourceRegion: a.region ?? regions[i % regions.length]!,
+    tags: { ...a.tags }
+  }))
 }
 
 const PASCAL_SPECIAL: Record<string, string> = { awsAccountId: 'AWSAccountId' }
@@ -455,6 +519,19 @@ export class CloudneetiService {
     return latest
   }
 
+  /** The job a report is read from: the one asked for, which must be Success, else the latest Success. */
+  private reportJob(account: Account, jobId: string | undefined, now: number): Job {
+    if (jobId !== undefined) {
+      const job = this.findJob(account, jobId)
+      const status = this.jobStatusAt(job, now)
+      if (status !== 'Success') throw fail(404, `No report: job ${jobId} is ${status}, not Success.`)
+      return job
+    }
+    const latest = this.latestSuccess(account, now)
+    if (!latest) throw fail(404, `No successful scan exists for account ${account.accountId}.`)
+    return latest
+  }
+
   private benchmarkOf(account: Account, benchmarkId: string): Benchmark {
     const bench = account.benchmarks.get(benchmarkId)
     if (!bench) throw fail(404, `Benchmark ${benchmarkId} is not enabled for account ${account.accountId}.`)
@@ -507,6 +584,11 @@ export class CloudneetiService {
   private rescan(ctx: Ctx, params: Params): Reply {
     const { account } = this.accountCall(ctx, params, 'Account.Rescan')
     const now = ctx.req.now
+    if (this.quirks.staleRescan) {
+      // hostile: an old finished job passed off as this scan (none yet: behave, nothing to pass off)
+      const stale = this.latestSuccess(account, now)
+      if (stale) return this.ok({ jobId: this.jobIdOut(stale.jobId) })
+    }
     const active = account.jobs.find(j => {
       const s = this.jobStatusAt(j, now)
       return s === 'Pending' || s === 'Running'
@@ -525,17 +607,7 @@ export class CloudneetiService {
   /** E5 (jobId in the path) and E6 (jobId optional: the latest successful scan). */
   private report(ctx: Ctx, params: Params, jobId: string | undefined): Reply {
     const { license, account } = this.accountCall(ctx, params, 'Account.Audit')
-    const now = ctx.req.now
-    let job: Job
-    if (jobId !== undefined) {
-      job = this.findJob(account, jobId)
-      const status = this.jobStatusAt(job, now)
-      if (status !== 'Success') throw fail(404, `No report: job ${jobId} is ${status}, not Success.`)
-    } else {
-      const latest = this.latestSuccess(account, now)
-      if (!latest) throw fail(404, `No successful scan exists for account ${account.accountId}.`)
-      job = latest
-    }
+    const job = this.reportJob(account, jobId, ctx.req.now)
     const bench = this.benchmarkOf(account, params.benchmarkId!)
     const policies = this.policiesOf(bench, job)
     const categories = buildCategories(account.connectorType, bench.id, policies)
@@ -608,50 +680,32 @@ export class CloudneetiService {
     })
   }
 
-  /** E14: failed resources of the latest successful scan (or ?jobId=), 1-based pages. */
+  /**
+   * E14: the failed resources of exactly the policies the report (E5/E6) serves for the same
+   * job: the latest successful one, or `?jobId=`. 1-based pages; a page past the end is empty.
+   */
   private failedAssets(ctx: Ctx, params: Params): Reply {
     const { account } = this.accountCall(ctx, params, 'Account.Audit')
+    if (account.failedAssetsEndpoint === 'missing') throw new ReplyError(cloudneetiNotFound())
+    if (account.failedAssetsEndpoint === 'forbidden') {
+      throw fail(403, `Failed assets are not available for account ${account.accountId} with this license.`)
+    }
     const q = ctx.req.query
-    const positive = (name: string, fallback: number): number => {
+    const integer = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
       const raw = q.get(name)
-      if (raw === null || raw === '') return fallback
+      if (raw === null || raw.trim() === '') return fallback
       const n = Number(raw)
-      if (!Number.isInteger(n) || n < 1) throw fail(400, `${name} must be a positive integer.`)
+      if (!Number.isInteger(n) || n < 1 || n > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from 1 to ${max}`
+        throw fail(400, `${name} must be ${range}.`)
+      }
       return n
     }
-    const pageNumber = positive('pageNumber', 1)
-    const pageSize = positive('pageSize', 100)
-    const jobId = q.get('jobId') || undefined
-    let job: Job | undefined
-    if (jobId) {
-      job = this.findJob(account, jobId)
-      if (this.jobStatusAt(job, ctx.req.now) !== 'Success')
-        throw fail(404, `No report: job ${jobId} is not Success.`)
-    } else {
-      job = this.latestSuccess(account, ctx.req.now)
-      if (!job) throw fail(404, `No successful scan exists for account ${account.accountId}.`)
-    }
+    const pageNumber = integer('pageNumber', 1)
+    const pageSize = integer('pageSize', FAILED_ASSETS_PAGE_SIZE, FAILED_ASSETS_MAX_PAGE_SIZE)
+    const job = this.reportJob(account, q.get('jobId') || undefined, ctx.req.now)
     const bench = this.benchmarkOf(account, q.get('benchmarkId') || 'CSBP')
-    const region = { AWS: 'us-east-1', Azure: 'eastus', Office365: 'global' }[account.connectorType]
-    const assets = this.policiesOf(bench, job).flatMap(p => {
-      const failed = p.total - p.passed
-      if (p.total === 0 || failed === 0) return []
-      return Array.from({ length: failed }, (_, i) => {
-        const resourceName = `${p.policyId.toLowerCase()}-resource-${i + 1}`
-        return {
-          resourceName,
-          accessLevel: 'Private',
-          resourceType: p.service ?? p.category,
-          resourceId: `/${account.connectorType.toLowerCase()}/${account.accountId}/${resourceName}`,
-          policyId: p.policyId,
-          shortTitle: p.title,
-          categoryName: p.category,
-          impact: p.severity,
-          resourceRegion: region,
-          tags: {}
-        }
-      })
-    })
+    const assets = this.policiesOf(bench, job).flatMap(p => failedAssetsOf(account, p))
     return this.ok({
       failedAssetCount: assets.length,
       accountId: account.accountId,
@@ -659,8 +713,6 @@ export class CloudneetiService {
       connectorType: account.connectorType,
       benchMarkId: bench.id,
       benchMarkName: bench.name,
-      pageNumber,
-      pageSize,
       failedPolicyAssetsLists: assets.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
     })
   }
@@ -709,6 +761,7 @@ export class CloudneetiService {
       awsAccountId: values.AWSAccountId,
       subscriptionId: values.SubscriptionId,
       tenantId: values.TenantId,
+      failedAssetsEndpoint: 'ok',
       benchmarks: new Map([
         ['CSBP', { id: 'CSBP', name: 'Cloud Security Best Practices', after: this.onboardPolicies }]
       ]),

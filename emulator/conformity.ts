@@ -48,6 +48,8 @@ interface CheckRecord {
   suppressed: boolean
   compliances: string[]
   categories: string[]
+  /** `key::value` */
+  tags: string[]
   provider: CloudType
   /** last status change (epoch ms) */
   modified: number
@@ -152,6 +154,7 @@ function expandChecks(account: Account, specs: CheckSpec[], activatedAt: number)
       suppressed: s.suppressed ?? false,
       compliances: s.compliances ?? [],
       categories: s.categories ?? ['security'],
+      tags: s.tags ?? [],
       provider: account.cloudType,
       modified: activatedAt - (s.ageDays ?? 0) * DAY_MS,
       updated: activatedAt
@@ -161,6 +164,14 @@ function expandChecks(account: Account, specs: CheckSpec[], activatedAt: number)
 
 function checkResource(c: CheckRecord) {
   const provider = c.provider
+  // an account-level rule has no resource (its id ends in ":"): no resource, link or link title
+  const resource = c.resource
+    ? {
+        resource: c.resource,
+        link: `https://emulator.invalid/${provider}/${c.service}/${encodeURIComponent(c.resource)}`,
+        'link-title': c.resource
+      }
+    : {}
   return {
     type: 'checks',
     id: c.id,
@@ -170,7 +181,7 @@ function checkResource(c: CheckRecord) {
       'risk-level': c.risk,
       'pretty-risk-level': PRETTY_RISK[c.risk],
       message: c.message,
-      resource: c.resource,
+      ...resource,
       service: c.service,
       provider,
       categories: c.categories,
@@ -181,11 +192,9 @@ function checkResource(c: CheckRecord) {
       excluded: false,
       ignored: false,
       'rule-title': c.title,
-      link: `https://emulator.invalid/${provider}/${c.service}/${encodeURIComponent(c.resource)}`,
-      'link-title': c.resource,
       'resolution-page-url': `https://www.trendmicro.com/cloudoneconformity/knowledge-base/${provider}/${c.service}/${c.rule}.html`,
       ccrn: `ccrn:${provider}:${c.accountId}:${c.service}:${c.region}:${c.resource}`,
-      tags: [],
+      tags: c.tags,
       'created-date': c.modified,
       'last-modified-date': c.modified,
       'last-updated-date': c.updated,
@@ -830,6 +839,7 @@ export class ConformityService {
     one(list('ruleIds'), c => c.rule)
     any(list('categories'), c => c.categories)
     any(list('compliances'), c => c.compliances)
+    any(list('tags'), c => c.tags)
 
     const mode = q.get('filter[suppressedFilterMode]') ?? 'v1'
     if (mode !== 'v1' && mode !== 'v2') {

@@ -9,41 +9,57 @@ import { formatZodIssues } from './world.ts'
 export type Service = 'cloudneeti' | 'conformity'
 export type ServiceOrUnknown = Service | 'unknown'
 
-export const FAULT_ACTIONS = ['reset', 'hang', 'truncate', 'empty', 'html', 'wrong-content-type'] as const
+export const FAULT_ACTIONS = [
+  'reset',
+  'hang',
+  'truncate',
+  'empty',
+  'html',
+  'wrong-content-type',
+  'trickle'
+] as const
+export const DEFAULT_TRICKLE_MS = 1000
 export type FaultAction = (typeof FAULT_ACTIONS)[number]
 
-export const FaultSchema = z.strictObject({
-  /** a label for the request log (default: derived from the fault) */
-  name: z.string().optional(),
-  method: z.string().optional(),
-  /** regular expression source, tested against the pathname */
-  path: z
-    .string()
-    .optional()
-    .refine(
-      source => {
-        if (source === undefined) return true
-        try {
-          new RegExp(source)
-          return true
-        } catch {
-          return false
-        }
-      },
-      { message: 'path must be a valid regular expression' }
-    ),
-  service: z.enum(['cloudneeti', 'conformity']).optional(),
-  /** let this many matching requests through first */
-  after: z.number().int().min(0).optional(),
-  /** how many matching requests it hits; 0 = every one (default 1) */
-  times: z.number().int().min(0).optional(),
-  status: z.number().int().min(100).max(599).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.string().optional(),
-  contentType: z.string().optional(),
-  delayMs: z.number().min(0).optional(),
-  action: z.enum(FAULT_ACTIONS).optional()
-})
+export const FaultSchema = z
+  .strictObject({
+    /** a label for the request log (default: derived from the fault) */
+    name: z.string().optional(),
+    method: z.string().optional(),
+    /** regular expression source, tested against the pathname */
+    path: z
+      .string()
+      .optional()
+      .refine(
+        source => {
+          if (source === undefined) return true
+          try {
+            new RegExp(source)
+            return true
+          } catch {
+            return false
+          }
+        },
+        { message: 'path must be a valid regular expression' }
+      ),
+    service: z.enum(['cloudneeti', 'conformity']).optional(),
+    /** let this many matching requests through first */
+    after: z.number().int().min(0).optional(),
+    /** how many matching requests it hits; 0 = every one (default 1) */
+    times: z.number().int().min(0).optional(),
+    status: z.number().int().min(100).max(599).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.string().optional(),
+    contentType: z.string().optional(),
+    delayMs: z.number().min(0).optional(),
+    action: z.enum(FAULT_ACTIONS).optional(),
+    /** trickle: milliseconds between two bytes of the body (default 1000) */
+    trickleMs: z.number().positive().optional()
+  })
+  .refine(f => f.trickleMs === undefined || f.action === 'trickle', {
+    message: 'trickleMs needs action "trickle"',
+    path: ['trickleMs']
+  })
 
 export type Fault = z.input<typeof FaultSchema>
 
@@ -74,6 +90,7 @@ export function faultLabel(fault: Fault): string {
   if (fault.action) parts.push(fault.action)
   else if (fault.status !== undefined) parts.push(`status:${fault.status}`)
   else if (fault.body !== undefined) parts.push('canned')
+  else if (fault.headers) parts.push('headers')
   return parts.join('+') || 'fault'
 }
 
@@ -123,9 +140,13 @@ export class FaultSet {
   }
 }
 
-/** A canned reply needs no service: status/body given and no action that works on the real reply. */
+/**
+ * A canned reply needs no service: status/body given and no action that works on the real
+ * reply. `trickle` sends whichever it gets: the canned reply when status/body are given.
+ */
 export function isCanned(fault: Fault): boolean {
-  return !fault.action && (fault.status !== undefined || fault.body !== undefined)
+  if (fault.action && fault.action !== 'trickle') return false
+  return fault.status !== undefined || fault.body !== undefined
 }
 
 function defaultBody(service: ServiceOrUnknown, status: number): string {
@@ -156,7 +177,11 @@ export function htmlReply(fault: Fault): Reply {
   }
 }
 
-/** truncate / empty / wrong-content-type applied to the service's real reply. */
+/**
+ * truncate / empty / wrong-content-type applied to the service's real reply. The fault's
+ * `headers` are added to every real reply it touches, so a fault of headers alone can, say,
+ * set the `Date` a real answer carries.
+ */
 export function mangleReply(fault: Fault, real: Reply): Reply {
   const headers = { ...real.headers, ...lowerKeys(fault.headers) }
   switch (fault.action) {
@@ -170,7 +195,7 @@ export function mangleReply(fault: Fault, real: Reply): Reply {
         headers: { ...headers, 'content-type': fault.contentType ?? 'text/plain; charset=utf-8' }
       }
     default:
-      return real
+      return { ...real, headers }
   }
 }
 

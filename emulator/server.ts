@@ -16,7 +16,8 @@ import {
   isCanned,
   cannedReply,
   htmlReply,
-  mangleReply
+  mangleReply,
+  DEFAULT_TRICKLE_MS
 } from './faults.ts'
 import { type Reply, jsonReply, parseJson } from './http.ts'
 import { type World, WorldValidationError, parseWorld, sampleWorld } from './world.ts'
@@ -106,12 +107,47 @@ function send(res: http.ServerResponse, reply: Reply): void {
   res.end(reply.body)
 }
 
+/**
+ * Sends the headers (with the full Content-Length, so the client keeps waiting), then the
+ * body one byte every `intervalMs`. Its stop function sits in `active` until the body is sent
+ * or the client goes away, so an aborted request leaves no timer behind.
+ */
+function trickle(res: http.ServerResponse, reply: Reply, intervalMs: number, active: Set<() => void>): void {
+  const body = Buffer.from(reply.body, 'utf8')
+  let sent = 0
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  const stop = () => {
+    if (stopped) return
+    stopped = true
+    clearTimeout(timer)
+    res.off('close', stop)
+    active.delete(stop)
+  }
+  const next = () => {
+    if (res.destroyed) return stop()
+    if (sent < body.length) res.write(body.subarray(sent, ++sent))
+    if (sent < body.length) timer = setTimeout(next, intervalMs)
+    else {
+      stop()
+      res.end()
+    }
+  }
+  active.add(stop)
+  res.on('close', stop)
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) })
+  res.flushHeaders()
+  next()
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   let services = buildServices(options.world ?? sampleWorld())
   const faults = new FaultSet()
   const log: RequestLogEntry[] = []
   const sockets = new Set<Socket>()
   const sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>()
+  /** stop functions of the bodies being trickled */
+  const trickles = new Set<() => void>()
   const startedAt = Date.now()
   let closed = false
 
@@ -169,7 +205,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             services: ['cloudneeti', 'conformity'],
             uptimeSeconds: (Date.now() - startedAt) / 1000,
             faults: faults.list().length,
-            logEntries: log.length
+            logEntries: log.length,
+            trickling: trickles.size
           })
         case 'GET /_emulator/log':
           return jsonReply(200, log)
@@ -253,7 +290,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (fault) reply = mangleReply(fault, reply)
     }
     entry.status = reply.status
-    send(res, reply)
+    if (fault?.action === 'trickle' && !res.destroyed)
+      trickle(res, reply, fault.trickleMs ?? DEFAULT_TRICKLE_MS, trickles)
+    else send(res, reply)
   }
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -297,6 +336,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         s.wake()
       }
       sleepers.clear()
+      for (const stop of trickles) stop()
       return new Promise<void>(resolve => {
         server.close(() => resolve())
         for (const socket of sockets) socket.destroy()

@@ -23,6 +23,19 @@ export const ACCESS_LEVELS = ['NONE', 'READONLY', 'FULL'] as const
 
 // ---------------------------------------------------------------- Cloudneeti
 
+/** One failing resource of a policy, as E14 (failed assets) lists it. */
+export const FailedAssetSpecSchema = z.strictObject({
+  resourceId: z.string().min(1),
+  /** default: the last segment of resourceId (after the last `/` or `:`) */
+  resourceName: z.string().min(1).optional(),
+  /** default: a fixed region of the connector, chosen by the asset's index */
+  region: z.string().min(1).optional(),
+  /** `resourceType`; default: the policy's service, else its category */
+  type: z.string().min(1).optional(),
+  /** user data: keys may differ only by case, as the real service's seem to */
+  tags: z.record(z.string(), z.string()).optional()
+})
+
 export const PolicySpecSchema = z
   .strictObject({
     policyId: z.string().min(1),
@@ -32,9 +45,37 @@ export const PolicySpecSchema = z
     service: z.string().min(1).optional(),
     complianceNumber: z.string().min(1).optional(),
     passed: z.number().int().min(0),
-    total: z.number().int().min(0)
+    total: z.number().int().min(0),
+    /** the failing resources; absent: `total - passed` synthetic ones, stable by index */
+    failedAssets: z.array(FailedAssetSpecSchema).optional()
   })
-  .refine(p => p.passed <= p.total, { message: 'passed must not exceed total', path: ['passed'] })
+  .superRefine((p, ctx) => {
+    if (p.passed > p.total) {
+      ctx.addIssue({ code: 'custom', path: ['passed'], message: 'passed must not exceed total' })
+      return
+    }
+    if (!p.failedAssets) return
+    const failed = p.total - p.passed
+    if (p.failedAssets.length !== failed) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['failedAssets'],
+        message: `lists ${p.failedAssets.length} asset(s) but total - passed is ${failed}`
+      })
+    }
+    // a finding is (policy, region, resource): the same one twice would hide a count mismatch
+    const seen = new Set<string>()
+    p.failedAssets.forEach((a, i) => {
+      const key = JSON.stringify([a.region ?? '', a.resourceId])
+      if (seen.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['failedAssets', i, 'resourceId'],
+          message: `duplicate asset "${a.resourceId}"${a.region ? ` in ${a.region}` : ''}`
+        })
+      seen.add(key)
+    })
+  })
 
 const BenchmarkSpecSchema = z.strictObject({
   name: z.string().min(1),
@@ -58,6 +99,8 @@ const CloudneetiAccountSchema = z.strictObject({
   scanOutcome: z.enum(['Success', 'Failed']).default('Success'),
   awsAccountId: z.string().optional(),
   subscriptionId: z.string().optional(),
+  /** E14 answers normally, 403 (not allowed) or 404 (no such endpoint): the client's fallback (§8) */
+  failedAssetsEndpoint: z.enum(['ok', 'forbidden', 'missing']).default('ok'),
   benchmarks: z.record(z.string().min(1), BenchmarkSpecSchema).default({})
 })
 
@@ -73,7 +116,12 @@ const CloudneetiQuirksSchema = z.strictObject({
   reportAsArray: z.boolean().default(false),
   quotedJobIds: z.boolean().default(false),
   completedStatus: z.boolean().default(false),
-  statusCase: z.enum(['lower', 'upper']).optional()
+  statusCase: z.enum(['lower', 'upper']).optional(),
+  /**
+   * Hostile, not a tolerance: rescan starts nothing and names the latest job that had already
+   * succeeded, so its report predates the request (CONTRACT §13: the client must refuse it).
+   */
+  staleRescan: z.boolean().default(false)
 })
 
 const CloudneetiSchema = z.strictObject({
@@ -97,6 +145,8 @@ export const CheckSpecSchema = z.strictObject({
   suppressed: z.boolean().optional(),
   compliances: z.array(z.string().min(1)).optional(),
   categories: z.array(z.string().min(1)).optional(),
+  /** resource tags as the API prints them, `key::value` (the key may hold single colons) */
+  tags: z.array(z.string().refine(t => t.indexOf('::') > 0, { message: 'a tag is "key::value"' })).optional(),
   /** days between the check's last status change and the moment the check set became current */
   ageDays: z.number().min(0).optional()
 })
@@ -234,6 +284,7 @@ export type World = z.input<typeof WorldSchema>
 /** The validated world, defaults applied. */
 export type WorldConfig = z.output<typeof WorldSchema>
 export type PolicySpec = z.output<typeof PolicySpecSchema>
+export type FailedAssetSpec = z.output<typeof FailedAssetSpecSchema>
 export type CheckSpec = z.output<typeof CheckSpecSchema>
 export type CloudneetiAccountConfig = WorldConfig['cloudneeti']['licenses'][number]['accounts'][number]
 export type ConformityAccountConfig = WorldConfig['conformity']['accounts'][number]
@@ -361,11 +412,20 @@ const SAMPLE_POLICIES = new Map(
   )
 )
 
-type PolicyRow = [policyId: string, severity: Severity, passed: number, total: number]
+type FailedAsset = z.input<typeof FailedAssetSpecSchema>
+type PolicyRow = [
+  policyId: string,
+  severity: Severity,
+  passed: number,
+  total: number,
+  failedAssets?: FailedAsset[]
+]
 
 function policies(rows: PolicyRow[]): Policy[] {
-  return rows.map(([policyId, severity, passed, total]) => {
-    return { policyId, ...SAMPLE_POLICIES.get(policyId)!, severity, passed, total }
+  return rows.map(([policyId, severity, passed, total, failedAssets]) => {
+    const policy: Policy = { policyId, ...SAMPLE_POLICIES.get(policyId)!, severity, passed, total }
+    if (failedAssets) policy.failedAssets = failedAssets
+    return policy
   })
 }
 
@@ -443,11 +503,32 @@ export function sampleWorld(): World {
     ['RDSInstanceBackupEnabled', 'Moderate', 2, 2],
     ['GuardDutyEnabled', 'Low', 0, 0]
   ])
+  // the failing users are listed (the other failures are synthetic): tags, one CloudFormation logical id
+  const staleKeyUsers: FailedAsset[] = [
+    {
+      resourceId: 'arn:aws:iam::111122223333:user/deploy-bot',
+      region: 'global',
+      type: 'IAMUser',
+      tags: {
+        'aws:cloudformation:logical-id': 'DeployBotUser',
+        'aws:cloudformation:stack-name': 'prod-iam',
+        Team: 'platform'
+      }
+    },
+    // tag keys that differ only by case, as the real service's seem to (api/cloudneeti.md E14)
+    {
+      resourceId: 'arn:aws:iam::111122223333:user/ci-runner',
+      region: 'global',
+      type: 'IAMUser',
+      tags: { Team: 'ci', team: 'ci-legacy' }
+    },
+    { resourceId: 'arn:aws:iam::111122223333:user/legacy-admin', region: 'global', type: 'IAMUser' }
+  ]
   // 8 Green, 3 failed (Moderate Amber, Low Red, VeryLow Amber), 2 Gray (High, Critical): score 8/11 = 72.73
   const prodAfter = policies([
     ['IAMRootAccountMFAEnabled', 'High', 1, 1],
     ['IAMPasswordPolicyStrong', 'Moderate', 1, 1],
-    ['IAMAccessKeysRotated', 'VeryLow', 1, 4],
+    ['IAMAccessKeysRotated', 'VeryLow', 1, 4, staleKeyUsers],
     ['S3BucketEncryptionEnabled', 'Moderate', 9, 10],
     ['S3BucketPublicAccessBlocked', 'High', 10, 10],
     ['CloudTrailEnabledAllRegions', 'Moderate', 1, 1],
@@ -524,7 +605,16 @@ export function sampleWorld(): World {
   const prodChecks: Check[] = [
     check('S3-001', 'SUCCESS', 'MEDIUM', { resource: 'prod-assets', compliances: cisPci, ...old }),
     check('S3-002', 'SUCCESS', 'HIGH', { resource: 'prod-assets', compliances: cis, ...old }),
-    check('S3-006', 'FAILURE', 'LOW', { resource: 'prod-logs', compliances: ['AWAF'], ...old }),
+    check('S3-006', 'FAILURE', 'LOW', {
+      resource: 'prod-logs',
+      compliances: ['AWAF'],
+      tags: [
+        'aws:cloudformation:logical-id::ProdLogsBucket',
+        'aws:cloudformation:stack-name::prod-storage',
+        'Environment::production'
+      ],
+      ...old
+    }),
     check('EC2-001', 'SUCCESS', 'HIGH', { resource: 'sg-0a1b2c3d', compliances: cisPci, ...old }),
     check('EC2-002', 'SUCCESS', 'VERY_HIGH', { resource: 'sg-0a1b2c3d', compliances: cis, ...old }),
     check('IAM-001', 'SUCCESS', 'HIGH', { region: 'global', resource: 'root', compliances: cisPci, ...old }),
@@ -532,6 +622,7 @@ export function sampleWorld(): World {
       region: 'global',
       resource: 'deploy-bot',
       compliances: cis,
+      tags: ['aws:cloudformation:logical-id::DeployBotUser', 'Team::platform'],
       ...old
     }),
     check('RDS-001', 'SUCCESS', 'HIGH', { resource: 'prod-db', compliances: pci, ...old }),
@@ -545,7 +636,11 @@ export function sampleWorld(): World {
   // one more MEDIUM failure (KMS-004) and a suppressed VERY_HIGH failure (EC2-019, out of scope)
   const prodAfter2: Check[] = [
     ...prodChecks,
-    check('KMS-004', 'FAILURE', 'MEDIUM', { resource: 'alias/prod-data', compliances: pci }),
+    check('KMS-004', 'FAILURE', 'MEDIUM', {
+      resource: 'alias/prod-data',
+      compliances: pci,
+      tags: ['aws:cloudformation:logical-id::ProdDataKey']
+    }),
     check('EC2-019', 'FAILURE', 'VERY_HIGH', { resource: 'i-0123456789', compliances: cis, suppressed: true })
   ]
   const devChecks: Check[] = [
@@ -557,7 +652,11 @@ export function sampleWorld(): World {
   ]
   // an EXTREME and a HIGH failure: fails the default gate
   const devAfter: Check[] = [
-    check('S3-001', 'FAILURE', 'EXTREME', { resource: 'dev-assets', compliances: cisPci }),
+    check('S3-001', 'FAILURE', 'EXTREME', {
+      resource: 'dev-assets',
+      compliances: cisPci,
+      tags: ['aws:cloudformation:logical-id::MyBucket', 'Environment::development']
+    }),
     check('EC2-001', 'SUCCESS', 'HIGH', { resource: 'sg-dev', compliances: cisPci, ...old }),
     check('IAM-001', 'FAILURE', 'HIGH', { region: 'global', resource: 'root', compliances: cis }),
     check('CloudTrail-001', 'SUCCESS', 'MEDIUM', { resource: 'dev-trail', compliances: cis, ...old }),

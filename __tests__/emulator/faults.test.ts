@@ -1,8 +1,46 @@
+import http from 'node:http'
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals'
 import { startEmulator, sampleWorld, type EmulatorHandle } from '../../emulator/server.ts'
-import { CC, CN, Cloudneeti, Conformity, request } from './helpers.ts'
+import { CC, CN, Cloudneeti, Conformity, pollUntil, request } from './helpers.ts'
 
 const WHOAMI = '/users/whoami'
+
+interface Partial {
+  status: number
+  contentLength: number
+  received: Buffer
+  /** ms from sending the request to holding `bytes` bytes of the body */
+  elapsed: number
+}
+
+/** A raw GET that reads `bytes` bytes of the body, then aborts (closes the socket). */
+function readThenAbort(url: string, headers: Record<string, string>, bytes: number): Promise<Partial> {
+  return new Promise((resolve, reject) => {
+    const sent = Date.now()
+    const req = http.get(url, { headers, agent: false }, res => {
+      const chunks: Buffer[] = []
+      res.on('error', () => {}) // the abort below
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk)
+        const received = Buffer.concat(chunks)
+        if (received.length < bytes) return
+        const elapsed = Date.now() - sent
+        req.destroy()
+        resolve({
+          status: res.statusCode!,
+          contentLength: Number(res.headers['content-length']),
+          received,
+          elapsed
+        })
+      })
+    })
+    req.on('error', reject)
+  })
+}
+
+async function trickling(emu: EmulatorHandle): Promise<number> {
+  return (await request(`${emu.url}/_emulator/health`)).json.trickling
+}
 
 describe('fault injection', () => {
   let emu: EmulatorHandle
@@ -134,6 +172,75 @@ describe('fault injection', () => {
     expect(res.json.data.id).toBe('usr-admin')
   })
 
+  it('trickle: the real reply one byte every trickleMs, stopped when the client goes away', async () => {
+    const real = await admin.get(WHOAMI)
+    const full = Buffer.from(real.text)
+    emu.log.length = 0
+    emu.addFault({ path: 'whoami$', action: 'trickle', trickleMs: 40 })
+    const partial = await readThenAbort(
+      `${emu.url}/v1${WHOAMI}`,
+      { Authorization: `ApiKey ${CC.keys.admin}` },
+      3
+    )
+    expect(partial.status).toBe(200)
+    // the whole length is announced, so a client waits for the rest
+    expect(partial.contentLength).toBe(full.length)
+    expect(partial.received.length).toBeLessThan(full.length)
+    expect(partial.received).toEqual(full.subarray(0, partial.received.length))
+    // the third byte cannot leave before two intervals have passed
+    expect(partial.elapsed).toBeGreaterThanOrEqual(2 * 40 - 5)
+    expect(emu.log).toEqual([expect.objectContaining({ status: 200, fault: 'trickle' })])
+    // the aborted body leaves no timer behind
+    await pollUntil(
+      () => trickling(emu),
+      n => n === 0
+    )
+  })
+
+  it('trickle: a canned body or status, byte by byte (UTF-8 included), to the end', async () => {
+    emu.addFault([
+      { path: 'whoami$', action: 'trickle', trickleMs: 5, body: '{"t":"é ✓"}' },
+      { path: 'whoami$', action: 'trickle', trickleMs: 5, status: 503 }
+    ])
+    const canned = await admin.get(WHOAMI)
+    expect(canned.status).toBe(200)
+    expect(canned.headers.get('content-type')).toMatch(/json/)
+    expect(canned.json).toEqual({ t: 'é ✓' })
+    const unavailable = await admin.get(WHOAMI)
+    expect(unavailable.status).toBe(503)
+    expect(unavailable.json).toEqual({ errors: [{ status: 503, detail: 'Service Unavailable' }] })
+    expect(emu.log.map(e => [e.status, e.fault])).toEqual([
+      [200, 'trickle'],
+      [503, 'trickle']
+    ])
+    expect(await trickling(emu)).toBe(0)
+  })
+
+  it('trickle: without status or body the request reaches the service; default 1000 ms a byte', async () => {
+    emu.addFault({ path: '/scan$', action: 'trickle', trickleMs: 5 })
+    const scan = await admin.call('POST', `/accounts/${CC.accounts.azure}/scan`)
+    expect(scan.json).toEqual({ data: [{ status: 'STARTED' }] })
+    const account = await admin.get(`/accounts/${CC.accounts.azure}`)
+    expect(account.json.data.attributes['bot-status']).toBe('PENDING')
+
+    emu.addFault({ path: 'whoami$', action: 'trickle', body: '{}' })
+    const started = Date.now()
+    expect((await admin.get(WHOAMI)).json).toEqual({})
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000 - 5)
+  })
+
+  it('headers alone: added to the real reply, e.g. a Date that moves the service clock', async () => {
+    const date = 'Wed, 01 Jan 2031 00:00:00 GMT'
+    emu.addFault({ path: 'whoami$', headers: { Date: date, 'X-Emulator-Test': 'yes' } })
+    const res = await admin.get(WHOAMI)
+    expect(res.status).toBe(200)
+    expect(res.json.data.id).toBe('usr-admin')
+    expect(res.headers.get('date')).toBe(date)
+    expect(res.headers.get('x-emulator-test')).toBe('yes')
+    expect(emu.log.at(-1)).toMatchObject({ status: 200, fault: 'headers' })
+    expect((await admin.get(WHOAMI)).headers.get('date')).not.toBe(date)
+  })
+
   it('is managed over the control endpoints, which are neither faulted nor logged', async () => {
     const add = await request(`${emu.url}/_emulator/faults`, {
       method: 'POST',
@@ -157,20 +264,41 @@ describe('fault injection', () => {
     const badRegex = await request(`${emu.url}/_emulator/faults`, { method: 'POST', body: { path: '(' } })
     expect(badRegex.status).toBe(400)
     expect(() => emu.addFault({ times: -1 })).toThrow(/times/)
+    expect(() => emu.addFault({ trickleMs: 10 })).toThrow(/trickleMs: trickleMs needs action "trickle"/)
+    expect(() => emu.addFault({ action: 'trickle', trickleMs: 0 })).toThrow(/trickleMs/)
   })
 })
 
 describe('closing with hanging requests', () => {
-  it('close() destroys hanging sockets promptly', async () => {
+  it('close() ends a body still trickling', async () => {
+    const emu = await startEmulator()
+    emu.addFault({ action: 'trickle', trickleMs: 60_000, body: 'x'.repeat(100), times: 0 })
+    const received = new Promise<{ bytes: number; error: unknown }>(resolve => {
+      let bytes = 0
+      const req = http.get(`${emu.url}/v1${WHOAMI}`, { agent: false }, res => {
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length
+          if (bytes === 1) void emu.close()
+        })
+        res.on('error', error => resolve({ bytes, error }))
+        res.on('end', () => resolve({ bytes, error: undefined }))
+      })
+      req.on('error', error => resolve({ bytes, error }))
+    })
+    const { bytes, error } = await received
+    // the body did not end: the connection was cut after the first byte
+    expect(bytes).toBe(1)
+    expect(error).toMatchObject({ message: expect.stringMatching(/aborted|hang up|ECONNRESET/) })
+  })
+
+  it('close() destroys hanging sockets (else it would wait for them forever)', async () => {
     const emu = await startEmulator()
     emu.addFault({ action: 'hang', times: 0 })
     const pending = fetch(`${emu.url}/authorize/license/${CN.licenseId}/token`, { method: 'POST' }).catch(
       e => e
     )
     await new Promise(resolve => setTimeout(resolve, 50))
-    const started = Date.now()
     await emu.close()
-    expect(Date.now() - started).toBeLessThan(1000)
     expect(await pending).toMatchObject({ name: 'TypeError', message: 'fetch failed' })
   })
 })

@@ -56,6 +56,31 @@ describe('emulator server: routing, request log, control endpoints', () => {
     expect(emu.log).toHaveLength(0)
   })
 
+  it('sends the standard Date header on every answer: services, errors, faults and control', async () => {
+    const before = Date.now()
+    const cc = new Conformity(emu.url, CC.keys.admin)
+    const answers = [
+      await new Cloudneeti(emu.url).tokenResponse(),
+      await new Cloudneeti(emu.url, 'not-a-key').tokenResponse(),
+      await cc.get('/users/whoami'),
+      await new Conformity(emu.url, 'not-a-key').get('/users/whoami'),
+      await request(`${emu.url}/nothing`),
+      await request(`${emu.url}/_emulator/health`)
+    ]
+    emu.addFault([{ status: 429 }, { action: 'html' }, { action: 'truncate' }])
+    for (let i = 0; i < 3; i++) answers.push(await cc.get('/users/whoami'))
+    const after = Date.now()
+    emu.clearFaults()
+    expect(answers.map(a => a.status)).toEqual([200, 401, 200, 403, 404, 200, 429, 502, 200])
+    for (const answer of answers) {
+      const date = answer.headers.get('date')
+      expect(date).toMatch(/^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/)
+      // whole seconds of the emulator's clock, which is this process's
+      expect(Date.parse(date!)).toBeGreaterThan(before - 1000)
+      expect(Date.parse(date!)).toBeLessThanOrEqual(after)
+    }
+  })
+
   it('reports health', async () => {
     const res = await request(`${emu.url}/_emulator/health`)
     expect(res.json).toMatchObject({ status: 'ok', services: ['cloudneeti', 'conformity'] })

@@ -57,6 +57,31 @@ describe('world validation', () => {
     ])
   })
 
+  it('takes check tags as key::value only', () => {
+    const world = (tags: string[]) => ({
+      conformity: {
+        accounts: [{ id: 'a', name: 'a', checks: [{ rule: 'S3-001', status: 'FAILURE', risk: 'LOW', tags }] }]
+      }
+    })
+    expect(
+      parseWorld(world(['aws:cloudformation:logical-id::MyBucket', 'Empty::'])).conformity.accounts[0]!
+        .checks[0]!.tags
+    ).toEqual(['aws:cloudformation:logical-id::MyBucket', 'Empty::'])
+    expect(issuesOf(world(['Name=x', '::value']))).toEqual([
+      'conformity.accounts[0].checks[0].tags[0]: a tag is "key::value"',
+      'conformity.accounts[0].checks[0].tags[1]: a tag is "key::value"'
+    ])
+  })
+
+  it('gives the sample world findings to point at: resources and a CloudFormation logical id', () => {
+    const accounts = parseWorld(sampleWorld()).conformity.accounts
+    const failing = accounts
+      .flatMap(a => [...a.checks, ...(a.checksAfterScan ?? [])])
+      .filter(c => c.status === 'FAILURE')
+    expect(failing.every(c => c.resource)).toBe(true)
+    expect(failing.flatMap(c => c.tags ?? [])).toContain('aws:cloudformation:logical-id::MyBucket')
+  })
+
   it('refuses to start with an invalid world', async () => {
     const world = { conformity: { users: [{ id: 'u' }] } } as unknown as World
     await expect(startEmulator({ world })).rejects.toThrow(/conformity\.users\[0\]\.email/)
