@@ -616,8 +616,11 @@ async function sectionLarge(): Promise<Printer> {
   for (const r of [base, conf, cnRun]) rmSync(r.run.workspace, { recursive: true, force: true })
 
   const expectedScore = Math.round(((100 * SUCCESS_CHECKS) / data.checks.length) * 100) / 100
-  const checks = (conf.run.report?.counts as { checks?: { success?: number; failure?: number } } | undefined)
-    ?.checks
+  // report schema 2: each account's counts sit under accounts[]
+  const accounts = conf.run.report?.accounts as
+    | { counts?: { checks?: { success?: number; failure?: number } } }[]
+    | undefined
+  const checks = accounts?.[0]?.counts?.checks
   const confOk =
     conf.run.outputs.result === 'fail' &&
     Number(conf.run.outputs.score) === expectedScore &&

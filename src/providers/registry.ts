@@ -1,12 +1,19 @@
-import { cloudneeti, type CloudneetiSettings } from './cloudneeti/definition.js'
-import { conformity, type ConformitySettings } from './conformity/definition.js'
+import { cloudneeti } from './cloudneeti/definition.js'
+import { conformity } from './conformity/definition.js'
 import type { ProviderDefinition } from './definition.js'
 
-/** Every provider's settings: a union discriminated by `provider`, and within each by `mode`. */
-export type Settings = CloudneetiSettings | ConformitySettings
+/** The providers, one entry each: everything else about a provider is in its own folder. */
+const DEFINITIONS = [cloudneeti, conformity] as const
 
-/** The providers, one line each. */
-export const PROVIDERS: readonly ProviderDefinition<Settings>[] = [cloudneeti, conformity]
+/** Every provider's settings: a union discriminated by `provider`, and within each by `mode`. */
+export type Settings = (typeof DEFINITIONS)[number] extends infer D
+  ? D extends ProviderDefinition<infer S>
+    ? S
+    : never
+  : never
+
+// seen as definitions of the union, each still picked by the id its own settings carry
+export const PROVIDERS: readonly ProviderDefinition<Settings>[] = DEFINITIONS
 
 export const PROVIDER_IDS: readonly string[] = PROVIDERS.map(p => p.id)
 
