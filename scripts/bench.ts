@@ -618,8 +618,7 @@ async function sectionLarge(): Promise<Printer> {
   const expectedScore = Math.round(((100 * SUCCESS_CHECKS) / data.checks.length) * 100) / 100
   // report schema 2: each account's counts sit under accounts[]
   const accounts = conf.run.report?.accounts as
-    | { counts?: { checks?: { success?: number; failure?: number } } }[]
-    | undefined
+    { counts?: { checks?: { success?: number; failure?: number } } }[] | undefined
   const checks = accounts?.[0]?.counts?.checks
   const confOk =
     conf.run.outputs.result === 'fail' &&
