@@ -1,4 +1,4 @@
-import type { Control, Report } from './providers/types.js'
+import type { Control, Finding, Report } from './providers/types.js'
 import { roundScore } from './score.js'
 
 /** What the gate holds a report to: the min-score, fail-on-severity and max-failures inputs. */
@@ -12,6 +12,18 @@ export interface GatePolicy {
 }
 
 export type GateResult = 'pass' | 'fail'
+
+/**
+ * A failed control as it counts against the gate once waivers (and, with `gate-on: new`, the
+ * baseline) are applied: the findings that still count, at the severity of those findings.
+ */
+export interface CountedControl {
+  control: Control
+  /** The findings that still count; undefined when the control has none (counted as a whole). */
+  findings?: Finding[]
+  severity: string
+  severityRank: number
+}
 
 /** One rule as it was evaluated, so every reader sees the threshold and the value it met. */
 export interface RuleResult {
