@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
-import { loadWaivers, parseWaivers, type Waiver } from '../../src/waivers.js'
+import type { Control, Finding } from '../../src/providers/types.js'
+import type { SeverityScale } from '../../src/severity.js'
+import { applyWaivers, loadWaivers, parseWaivers, waiverStatus, type Waiver } from '../../src/waivers.js'
 
 const FILE = '.github/cspm-waivers.yml'
 
@@ -440,5 +442,276 @@ describe('loadWaivers', () => {
     expect((error as ActionError).message).toMatch(
       new RegExp(`^Waiver file ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be read \\(.*EISDIR`)
     )
+  })
+})
+
+/** A waiver as parseWaivers makes it; the line only tells them apart in failure output. */
+const waiver = (fields: Partial<Waiver> & { control?: string } = {}): Waiver => ({
+  control: 'S3-001',
+  reason: 'accepted',
+  expires: '2026-12-31',
+  line: 1,
+  ...fields
+})
+
+describe('waiverStatus', () => {
+  const noon = new Date('2026-06-15T12:00:00Z')
+  const names = (list: Waiver[]): string[] => list.map(w => w.expires)
+
+  it('expires a waiver whose day has passed and keeps one whose day is today', () => {
+    const yesterday = waiver({ expires: '2026-06-14' })
+    const today = waiver({ expires: '2026-06-15' })
+    const status = waiverStatus([yesterday, today], noon)
+    expect(status.expired).toEqual([yesterday])
+    expect(status.active).toEqual([today])
+  })
+
+  it('holds through the last millisecond of the day in UTC, and not a millisecond longer', () => {
+    const today = [waiver({ expires: '2026-06-15' })]
+    expect(waiverStatus(today, new Date('2026-06-15T00:00:00.000Z')).active).toHaveLength(1)
+    expect(waiverStatus(today, new Date('2026-06-15T23:59:59.999Z')).active).toHaveLength(1)
+    expect(waiverStatus(today, new Date('2026-06-16T00:00:00.000Z')).expired).toHaveLength(1)
+    expect(waiverStatus(today, new Date('2026-06-16T00:00:00.000Z')).active).toHaveLength(0)
+  })
+
+  it('warns about a waiver expiring within 14 days, today and the 14th day included', () => {
+    const days = ['2026-06-15', '2026-06-28', '2026-06-29', '2026-06-30', '2027-06-15']
+    const status = waiverStatus(
+      days.map(expires => waiver({ expires })),
+      noon
+    )
+    expect(names(status.active)).toEqual(days)
+    // in 0, 13 and 14 days: soon; in 15 days and a year: not
+    expect(names(status.expiringSoon)).toEqual(['2026-06-15', '2026-06-28', '2026-06-29'])
+  })
+
+  it('counts days to expiry by the UTC calendar, whatever the hour of the run', () => {
+    const inFourteen = waiver({ expires: '2026-06-29' })
+    const inFifteen = waiver({ expires: '2026-06-30' })
+    for (const hour of ['00:00:00.000', '12:00:00.000', '23:59:59.999']) {
+      const now = new Date(`2026-06-15T${hour}Z`)
+      expect(waiverStatus([inFourteen, inFifteen], now).expiringSoon).toEqual([inFourteen])
+    }
+  })
+
+  it('never lists an expired waiver as expiring soon', () => {
+    expect(waiverStatus([waiver({ expires: '2026-06-14' })], noon).expiringSoon).toEqual([])
+  })
+
+  it('judges the day in UTC: 23:30 on Dec 31 at UTC-2 is already Jan 1', () => {
+    const now = new Date('2026-12-31T23:30:00-02:00')
+    const newYearsEve = waiver({ expires: '2026-12-31' })
+    const newYear = waiver({ expires: '2027-01-01' })
+    const in14 = waiver({ expires: '2027-01-15' })
+    const in15 = waiver({ expires: '2027-01-16' })
+    const status = waiverStatus([newYearsEve, newYear, in14, in15], now)
+    expect(status.expired).toEqual([newYearsEve])
+    expect(status.active).toEqual([newYear, in14, in15])
+    expect(status.expiringSoon).toEqual([newYear, in14])
+  })
+
+  it('keeps the order of the file in every list', () => {
+    const list = ['2026-06-20', '2026-01-01', '2026-06-16', '2026-05-01'].map(expires => waiver({ expires }))
+    const status = waiverStatus(list, noon)
+    expect(names(status.active)).toEqual(['2026-06-20', '2026-06-16'])
+    expect(names(status.expired)).toEqual(['2026-01-01', '2026-05-01'])
+  })
+})
+
+describe('applyWaivers', () => {
+  const conformity: SeverityScale = { names: ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH', 'EXTREME'] }
+  const cloudneeti: SeverityScale = { names: ['VeryLow', 'Low', 'Moderate', 'High', 'Critical'] }
+  const ACCOUNT = 'H19NxMi5A'
+
+  const finding = (resource: string, region: string, severity?: string): Finding =>
+    severity === undefined ? { resource, region } : { resource, region, severity }
+
+  function control(id: string, severity: string, findings?: Finding[], scale = conformity): Control {
+    const severityRank = scale.names.indexOf(severity)
+    return { id, title: id, status: 'failed', severity, severityRank, ...(findings ? { findings } : {}) }
+  }
+
+  const site = finding('acme-public-site', 'us-east-1', 'VERY_HIGH')
+  const logs = finding('acme-logs', 'us-east-1', 'LOW')
+  const backup = finding('acme-backup', 'eu-west-1', 'HIGH')
+  const s3 = control('S3-001', 'VERY_HIGH', [site, logs, backup])
+
+  it('waives a control whole when a waiver names neither resource nor region', () => {
+    const w = waiver()
+    expect(applyWaivers(ACCOUNT, [s3], [w], conformity)).toEqual({
+      waived: [s3],
+      counted: [],
+      used: [w],
+      unused: []
+    })
+  })
+
+  it('counts a control no waiver names, whole and as it is', () => {
+    const ec2 = control('EC2-001', 'HIGH', [finding('i-1', 'us-east-1', 'HIGH')])
+    const outcome = applyWaivers(ACCOUNT, [s3, ec2], [waiver()], conformity)
+    expect(outcome.waived).toEqual([s3])
+    expect(outcome.counted).toEqual([
+      { control: ec2, findings: ec2.findings, severity: 'HIGH', severityRank: 2 }
+    ])
+  })
+
+  it('a resource waiver covers only the findings of that resource', () => {
+    const w = waiver({ resource: 'acme-public-site' })
+    const outcome = applyWaivers(ACCOUNT, [s3], [w], conformity)
+    expect(outcome.waived).toEqual([])
+    expect(outcome.counted).toEqual([
+      { control: s3, findings: [logs, backup], severity: 'HIGH', severityRank: 2 }
+    ])
+    expect(outcome.used).toEqual([w])
+  })
+
+  it('a region waiver covers only the findings in that region', () => {
+    const outcome = applyWaivers(ACCOUNT, [s3], [waiver({ region: 'us-east-1' })], conformity)
+    expect(outcome.counted).toEqual([{ control: s3, findings: [backup], severity: 'HIGH', severityRank: 2 }])
+  })
+
+  it('a waiver naming resource and region covers a finding only where both match', () => {
+    const elsewhere = waiver({ resource: 'acme-public-site', region: 'eu-west-1' })
+    const there = waiver({ resource: 'acme-backup', region: 'eu-west-1' })
+    const outcome = applyWaivers(ACCOUNT, [s3], [elsewhere, there], conformity)
+    expect(outcome.counted[0].findings).toEqual([site, logs])
+    expect(outcome.used).toEqual([there])
+    expect(outcome.unused).toEqual([elsewhere])
+  })
+
+  it('waives a control when its waivers together cover every finding', () => {
+    const byRegion = waiver({ region: 'us-east-1' })
+    const byResource = waiver({ resource: 'acme-backup' })
+    const outcome = applyWaivers(ACCOUNT, [s3], [byRegion, byResource], conformity)
+    expect(outcome.waived).toEqual([s3])
+    expect(outcome.counted).toEqual([])
+    expect(outcome.used).toEqual([byRegion, byResource])
+  })
+
+  it('counts a partly covered control at the highest severity among what is left', () => {
+    // the VERY_HIGH finding is waived: what remains is LOW
+    const bucket = control('S3-002', 'VERY_HIGH', [site, logs])
+    const outcome = applyWaivers(
+      ACCOUNT,
+      [bucket],
+      [waiver({ control: 'S3-002', resource: site.resource })],
+      conformity
+    )
+    expect(outcome.counted).toEqual([{ control: bucket, findings: [logs], severity: 'LOW', severityRank: 0 }])
+  })
+
+  it('keeps the severity name as the service wrote it, ranked on the scale', () => {
+    const bucket = control('S3-002', 'VERY_HIGH', [site, finding('b', 'us-east-1', 'medium'), logs])
+    const outcome = applyWaivers(
+      ACCOUNT,
+      [bucket],
+      [waiver({ control: 'S3-002', resource: site.resource })],
+      conformity
+    )
+    expect(outcome.counted[0]).toMatchObject({ severity: 'medium', severityRank: 1 })
+  })
+
+  it('a finding without its own severity counts at the control’s', () => {
+    const policy = control(
+      'cn-policy-1',
+      'High',
+      [finding('vm-1', 'eastus'), finding('vm-2', 'westus')],
+      cloudneeti
+    )
+    const outcome = applyWaivers(
+      ACCOUNT,
+      [policy],
+      [waiver({ control: 'cn-policy-1', resource: 'vm-1' })],
+      cloudneeti
+    )
+    expect(outcome.counted).toEqual([
+      { control: policy, findings: [finding('vm-2', 'westus')], severity: 'High', severityRank: 3 }
+    ])
+  })
+
+  it('a severity name the provider does not have ranks highest (fail closed)', () => {
+    const bucket = control('S3-002', 'HIGH', [site, finding('odd', 'us-east-1', 'SEVERE')])
+    const outcome = applyWaivers(
+      ACCOUNT,
+      [bucket],
+      [waiver({ control: 'S3-002', resource: site.resource })],
+      conformity
+    )
+    expect(outcome.counted[0]).toMatchObject({ severity: 'SEVERE', severityRank: 4 })
+  })
+
+  it.each([
+    ['no findings list', undefined],
+    ['an empty findings list', []]
+  ])('a control with %s is waived only by a waiver naming neither resource nor region', (_, findings) => {
+    const iam = control('IAM-001', 'EXTREME', findings)
+    const byResource = waiver({ control: 'IAM-001', resource: 'root' })
+    const byRegion = waiver({ control: 'IAM-001', region: 'global' })
+    const partial = applyWaivers(ACCOUNT, [iam], [byResource, byRegion], conformity)
+    expect(partial.waived).toEqual([])
+    expect(partial.counted).toEqual([{ control: iam, findings, severity: 'EXTREME', severityRank: 4 }])
+    expect(partial.unused).toEqual([byResource, byRegion])
+
+    const whole = waiver({ control: 'IAM-001' })
+    const outcome = applyWaivers(ACCOUNT, [iam], [byResource, whole], conformity)
+    expect(outcome.waived).toEqual([iam])
+    expect(outcome.used).toEqual([whole])
+    expect(outcome.unused).toEqual([byResource])
+  })
+
+  it('a waiver for another account does not apply; one for this account or none does', () => {
+    const other = waiver({ account: 'OtherAcct1' })
+    expect(applyWaivers(ACCOUNT, [s3], [other], conformity)).toMatchObject({
+      waived: [],
+      counted: [{ control: s3 }],
+      used: [],
+      unused: [other]
+    })
+    const mine = waiver({ account: ACCOUNT })
+    expect(applyWaivers(ACCOUNT, [s3], [other, mine], conformity)).toMatchObject({
+      waived: [s3],
+      used: [mine]
+    })
+  })
+
+  it('matches ids exactly, case included', () => {
+    const lower = waiver({ control: 's3-001' })
+    const otherCase = waiver({ account: ACCOUNT.toLowerCase() })
+    const resource = waiver({ resource: 'ACME-PUBLIC-SITE' })
+    const outcome = applyWaivers(ACCOUNT, [s3], [lower, otherCase, resource], conformity)
+    expect(outcome.waived).toEqual([])
+    expect(outcome.counted[0].findings).toEqual([site, logs, backup])
+    expect(outcome.unused).toEqual([lower, otherCase, resource])
+  })
+
+  it('lists the waivers that matched nothing as unused, in the order of the file', () => {
+    const gone = waiver({ control: 'RDS-004' })
+    const used = waiver({ resource: 'acme-logs' })
+    const noSuchResource = waiver({ resource: 'deleted-bucket' })
+    const outcome = applyWaivers(ACCOUNT, [s3], [gone, used, noSuchResource], conformity)
+    expect(outcome.used).toEqual([used])
+    expect(outcome.unused).toEqual([gone, noSuchResource])
+  })
+
+  it('a waiver is used once however many controls it covers', () => {
+    const a = control('S3-001', 'LOW', [finding('x', 'us-east-1', 'LOW')])
+    const w = waiver({ region: 'us-east-1' })
+    expect(applyWaivers(ACCOUNT, [a, s3], [w], conformity).used).toEqual([w])
+  })
+
+  it('changes neither the controls nor their findings', () => {
+    const before = structuredClone(s3)
+    applyWaivers(ACCOUNT, [s3], [waiver({ resource: 'acme-logs' })], conformity)
+    expect(s3).toEqual(before)
+  })
+
+  it('with no waivers, counts every failed control whole', () => {
+    const outcome = applyWaivers(ACCOUNT, [s3], [], conformity)
+    expect(outcome).toEqual({
+      waived: [],
+      counted: [{ control: s3, findings: s3.findings, severity: 'VERY_HIGH', severityRank: 3 }],
+      used: [],
+      unused: []
+    })
   })
 })
