@@ -189,6 +189,11 @@ function keyName(pair: Pair): string | undefined {
     : undefined
 }
 
+/** A key for "unknown …": its name, or what it is when it is not a name. */
+function keyShown(name: string | undefined, pair: Pair): string {
+  return name === undefined ? `key (${describe(pair.key as Node | null)})` : `key ${shown(name)}`
+}
+
 /** The key yaml found twice: its error points at the second occurrence. */
 function duplicateKeyAt(doc: Document.Parsed, offset: number): string | undefined {
   let name: string | undefined
@@ -247,8 +252,7 @@ export function parseWaivers(text: string, file: string): Waiver[] {
   for (const pair of root.items) {
     const name = keyName(pair)
     if (name !== 'waivers') {
-      const found =
-        name === undefined ? `a key that is ${describe(pair.key as Node | null)}` : `key ${shown(name)}`
+      const found = keyShown(name, pair)
       fail(
         nodeLine(pair.key),
         `unknown ${found} at the top level${suggestion(name, TOP_LEVEL_KEYS)}; ${shape}`
@@ -281,8 +285,7 @@ export function parseWaivers(text: string, file: string): Waiver[] {
       const name = keyName(pair)
       const keyLine = nodeLine(pair.key)
       if (name === undefined || !(WAIVER_KEYS as readonly string[]).includes(name)) {
-        const found =
-          name === undefined ? `a key that is ${describe(pair.key as Node | null)}` : `key ${shown(name)}`
+        const found = keyShown(name, pair)
         fail(
           keyLine,
           `unknown ${found} in a waiver${suggestion(name, WAIVER_KEYS)}; the keys are: ${WAIVER_KEYS.join(', ')}`
