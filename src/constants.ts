@@ -18,7 +18,11 @@ export const Input = {
   failOnSeverity: 'fail-on-severity',
   maxFailures: 'max-failures',
   softFail: 'soft-fail',
-  reportPath: 'report-path'
+  reportPath: 'report-path',
+  compareTo: 'compare-to',
+  gateOn: 'gate-on',
+  maxScoreDrop: 'max-score-drop',
+  waivers: 'waivers'
 } as const
 
 export const Output = {
@@ -29,7 +33,11 @@ export const Output = {
   scanId: 'scan-id',
   accountId: 'account-id',
   reportPath: 'report-path',
-  reason: 'reason'
+  reason: 'reason',
+  newFailures: 'new-failures',
+  fixed: 'fixed',
+  scoreChange: 'score-change',
+  waived: 'waived'
 } as const
 
 export const ACTION_NAME = 'cspm-compliance-gate'

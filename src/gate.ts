@@ -1,14 +1,18 @@
 import type { Control, Finding, Report } from './providers/types.js'
 import { roundScore } from './score.js'
 
-/** What the gate holds a report to: the min-score, fail-on-severity and max-failures inputs. */
+/** What the gate holds a report to: the gate inputs of contract §2, §9 and §10. */
 export interface GatePolicy {
   /** The gate fails when the score is below this. */
   minScore: number
-  /** The gate fails on a failed control at or above this rank; null turns the rule off. */
+  /** The gate fails on a counted control at or above this rank; null turns the rule off. */
   failOnSeverity: { name: string; rank: number } | null
-  /** The gate fails when more controls than this failed; null means no limit. */
+  /** The gate fails when more controls than this count; null means no limit. */
   maxFailures: number | null
+  /** `all` (the default): every failed control counts; `new`: only regressions against the baseline. */
+  gateOn?: 'all' | 'new'
+  /** The gate fails when the score dropped by more than this from the baseline's; null or absent: no limit. */
+  maxScoreDrop?: number | null
 }
 
 export type GateResult = 'pass' | 'fail'
@@ -27,10 +31,10 @@ export interface CountedControl {
 
 /** One rule as it was evaluated, so every reader sees the threshold and the value it met. */
 export interface RuleResult {
-  rule: 'min-score' | 'fail-on-severity' | 'max-failures'
-  /** The input's value: a score, a severity name, a count. */
+  rule: 'min-score' | 'fail-on-severity' | 'max-failures' | 'max-score-drop'
+  /** The input's value: a score, a severity name, a count, points. */
   threshold: number | string
-  /** What the report had: the score, the failed controls at or above the severity, the failed controls. */
+  /** What the report had: the score, the counted controls at or above the severity, the counted controls, the drop. */
   actual: number
   passed: boolean
   /** One sentence a person reads when the rule failed. */
@@ -43,18 +47,46 @@ export interface GateDecision {
   rules: RuleResult[]
   /** One sentence per rule that failed; empty when the gate passed. */
   reasons: string[]
+  /** Every failed control of the report, waived or not. */
   failedControls: Control[]
-  /** Failed controls at or above the severity threshold. */
-  blockingControls: Control[]
+  /** What counted against the severity rule and max-failures (after waivers; regressions with gate-on new). */
+  counted: CountedControl[]
+  /** Counted controls at or above the severity threshold. */
+  blocking: CountedControl[]
+}
+
+/** What the gate counts besides the report: the controls that count, and the score change. */
+export interface GateInput {
+  counted: CountedControl[]
+  /** Score minus the baseline's; null without a baseline score to compare with. */
+  scoreChange: number | null
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** Report + policy → decision with the rules it evaluated. Pure: no I/O, no provider knowledge. */
-export function evaluateGate(report: Report, policy: GatePolicy): GateDecision {
+/** Every failed control counts whole, at its own severity: the gate with no waivers and no baseline. */
+export function countEveryFailure(report: Report): GateInput {
+  const counted = report.controls
+    .filter(c => c.status === 'failed')
+    .map(control => ({
+      control,
+      findings: control.findings,
+      severity: control.severity,
+      severityRank: control.severityRank
+    }))
+  return { counted, scoreChange: null }
+}
+
+/** Report + policy (+ what counts) → decision with the rules it evaluated. Pure: no I/O, no provider knowledge. */
+export function evaluateGate(
+  report: Report,
+  policy: GatePolicy,
+  input: GateInput = countEveryFailure(report)
+): GateDecision {
   const failedControls = report.controls.filter(c => c.status === 'failed')
   const score = roundScore(report.score)
   const rules: RuleResult[] = []
+  const what = policy.gateOn === 'new' ? 'new failed control' : 'failed control'
 
   if (policy.minScore > 0) {
     rules.push({
@@ -67,29 +99,47 @@ export function evaluateGate(report: Report, policy: GatePolicy): GateDecision {
   }
 
   const threshold = policy.failOnSeverity
-  const blockingControls = threshold ? failedControls.filter(c => c.severityRank >= threshold.rank) : []
+  const blocking = threshold ? input.counted.filter(c => c.severityRank >= threshold.rank) : []
   if (threshold) {
-    const n = blockingControls.length
+    const n = blocking.length
     rules.push({
       rule: 'fail-on-severity',
       threshold: threshold.name,
       actual: n,
       passed: n === 0,
-      reason: `${plural(n, 'failed control')} at severity ${threshold.name} or higher`
+      reason: `${plural(n, what)} at severity ${threshold.name} or higher`
     })
   }
 
   if (policy.maxFailures !== null) {
-    const n = failedControls.length
+    const n = input.counted.length
     rules.push({
       rule: 'max-failures',
       threshold: policy.maxFailures,
       actual: n,
       passed: n <= policy.maxFailures,
-      reason: `${n} failed controls exceed max-failures ${policy.maxFailures}`
+      reason: `${plural(n, what)} exceed max-failures ${policy.maxFailures}`
+    })
+  }
+
+  if (policy.maxScoreDrop != null && input.scoreChange !== null) {
+    const drop = roundScore(-input.scoreChange)
+    rules.push({
+      rule: 'max-score-drop',
+      threshold: policy.maxScoreDrop,
+      actual: drop,
+      passed: drop <= policy.maxScoreDrop,
+      reason: `the score dropped by ${drop} points, more than max-score-drop ${policy.maxScoreDrop}`
     })
   }
 
   const reasons = rules.filter(r => !r.passed).map(r => r.reason)
-  return { result: reasons.length ? 'fail' : 'pass', rules, reasons, failedControls, blockingControls }
+  return {
+    result: reasons.length ? 'fail' : 'pass',
+    rules,
+    reasons,
+    failedControls,
+    counted: input.counted,
+    blocking
+  }
 }

@@ -188,7 +188,40 @@ function gatePolicy(read: InputReader, provider: ProviderDefinition<Settings>): 
     }
     maxFailures = Number(maxFailuresRaw)
   }
-  return { minScore, failOnSeverity, maxFailures }
+  const gateOn = oneOf<'all' | 'new'>(Input.gateOn, read(Input.gateOn) || 'all', ['all', 'new'])
+  const drop = read(Input.maxScoreDrop)
+  const maxScoreDrop = drop === '' ? null : numberInput(read, Input.maxScoreDrop, 0, 'points', { max: 100 })
+  if (!read(Input.compareTo)) {
+    if (gateOn === 'new') {
+      throw new InputError(
+        Input.gateOn,
+        "is 'new', which needs compare-to: previous or a report file to tell what is new"
+      )
+    }
+    if (maxScoreDrop !== null) {
+      throw new InputError(
+        Input.maxScoreDrop,
+        'needs compare-to: previous or a report file to measure the drop from'
+      )
+    }
+  }
+  return { minScore, failOnSeverity, maxFailures, gateOn, maxScoreDrop }
+}
+
+/** `compare-to`: `previous` (scan mode only: read before the scan) or a report file in the workspace. */
+function compareToInput(read: InputReader, mode: Mode, env: NodeJS.ProcessEnv): CommonSettings['compareTo'] {
+  const raw = read(Input.compareTo)
+  if (!raw) return null
+  if (raw === 'previous') {
+    if (mode !== 'scan') {
+      throw new InputError(
+        Input.compareTo,
+        `is 'previous', which needs mode scan (it reads the results before the scan); in mode ${mode}, name a report file an earlier run wrote, e.g. compare-to: baseline/compliance-report.json`
+      )
+    }
+    return { kind: 'previous' }
+  }
+  return { kind: 'file', path: path.resolve(env.GITHUB_WORKSPACE || process.cwd(), raw) }
 }
 
 /** A report path must name a file: a directory there would leave the step without a report. */
@@ -244,6 +277,10 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     policy: gatePolicy(read, provider),
     softFail: booleanInput(read, Input.softFail, false),
     reportPath: reportPathInput(read, env),
+    compareTo: compareToInput(read, mode, env),
+    waiversPath: read(Input.waivers)
+      ? path.resolve(env.GITHUB_WORKSPACE || process.cwd(), read(Input.waivers))
+      : null,
     ignoredInputs: ignoredInputs(read, provider, mode)
   }
   return provider.settings(common, read)

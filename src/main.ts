@@ -1,17 +1,19 @@
 import * as core from '@actions/core'
 import { systemClock, type Clock } from './clock.js'
 import { toActionError, type ActionError } from './errors.js'
-import { evaluateGate } from './gate.js'
+import { emptyBaseline, baselineFromResults, type Baseline } from './baseline.js'
 import { HttpClient } from './http/client.js'
 import type { RetryPolicy } from './http/retry.js'
 import { parseInputs, reportPathFrom, secretsInInputs, type InputReader } from './inputs.js'
 import { actionsLogger, type Logger } from './log.js'
 import { decisionFor, type AccountOutcome, type Outcome, type RunInfo } from './outcome.js'
+import { judge } from './judge.js'
 import { Poller } from './poll.js'
+import { prepare, type Prepared } from './prepare.js'
 import { DEFAULT_SINKS, publish } from './publish/index.js'
 import type { Sink } from './publish/sink.js'
 import { definitionOf, type Settings } from './providers/registry.js'
-import { AccountProgress, type Provider, type Report } from './providers/types.js'
+import { AccountProgress, type AccountContext, type Provider, type Report } from './providers/types.js'
 import { plain, registerSecret } from './text.js'
 
 export interface RunOptions {
@@ -41,16 +43,18 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
   for (const secret of secretsInInputs(read)) mask(secret)
 
   let settings: Settings | undefined
+  let prepared: Prepared = {}
   let inputError: ActionError | undefined
   try {
     settings = parseInputs(read, env)
     announce(settings, log)
+    prepared = await prepare(settings, new Date(clock.now()), log)
   } catch (err) {
     inputError = toActionError(err)
   }
 
   const accounts: AccountOutcome[] = []
-  if (settings) {
+  if (settings && !inputError) {
     const http = new HttpClient({
       baseUrl: settings.apiUrl,
       headers: definitionOf(settings.provider).requestHeaders(settings.apiKey),
@@ -66,9 +70,12 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
         settings
       )
       // one account today; contract §12 makes this a bounded pool of them
-      accounts.push(
-        await runAccount(provider, settings, startedAt + settings.timeoutMs, log, clock, options.signal)
-      )
+      const account = await runAccount(provider, settings, prepared, startedAt + settings.timeoutMs, {
+        log,
+        clock,
+        signal: options.signal
+      })
+      accounts.push(account)
     } finally {
       http.dispose()
     }
@@ -79,7 +86,7 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
     result,
     decision: decisionFor(result),
     reason: inputError ? plain(inputError.message, 2000) : (accounts[0]?.reason ?? ''),
-    run: runInfo(settings, read, env),
+    run: runInfo(settings, prepared, read, env),
     accounts,
     error: inputError,
     startedAt,
@@ -88,26 +95,46 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
   return publish(outcome, options.sinks ?? DEFAULT_SINKS, log)
 }
 
+/** The baseline for one account: its results before the scan (`compare-to: previous`). */
+async function previousResults(
+  provider: Provider,
+  settings: Settings,
+  account: AccountContext,
+  log: Logger
+): Promise<Baseline | undefined> {
+  if (settings.compareTo?.kind !== 'previous' || settings.mode === 'onboard') return undefined
+  account.progress.step('read the results before the scan')
+  const latest = await provider.latest(account, settings.accountId)
+  if (latest) return baselineFromResults('previous', latest)
+  const drop = settings.policy.maxScoreDrop != null ? ', and max-score-drop has no score to compare with' : ''
+  log.warning(
+    `Account ${settings.accountId} has no completed results yet, so the baseline is empty: every failed control counts as new${drop}.`
+  )
+  return emptyBaseline('previous')
+}
+
 /** One account's part of the run, with its own progress, deadline and poller; never throws. */
 async function runAccount(
   provider: Provider,
   settings: Settings,
+  prepared: Prepared,
   deadline: number,
-  log: Logger,
-  clock: Clock,
-  signal: AbortSignal | undefined
+  run: { log: Logger; clock: Clock; signal: AbortSignal | undefined }
 ): Promise<AccountOutcome> {
+  const { log } = run
   const progress = new AccountProgress(settings.mode === 'onboard' ? undefined : settings.accountId)
   const poller = new Poller({
     maxIntervalMs: settings.pollIntervalMs,
     deadline,
     timeoutSeconds: settings.timeoutMs / 1000,
     log,
-    signal,
-    clock
+    signal: run.signal,
+    clock: run.clock
   })
-  const account = { progress, deadline, poller }
+  const account: AccountContext = { progress, deadline, poller }
   try {
+    // `previous` is read before the scan is requested, so it cannot be this deployment's results
+    const previous = await previousResults(provider, settings, account, log)
     const report: Report =
       settings.mode === 'onboard'
         ? await provider.onboard(account)
@@ -115,7 +142,20 @@ async function runAccount(
           ? await provider.scan(account, settings.accountId)
           : await provider.audit(account, settings.accountId)
     for (const note of report.notes) log.warning(note)
-    const gate = evaluateGate(report, settings.policy)
+    const { gate, comparison, waivers } = judge(
+      report,
+      settings.policy,
+      definitionOf(settings.provider).severities,
+      {
+        baseline: previous ?? prepared.baselineFor?.(report.accountId),
+        waivers: prepared.waivers?.status.active
+      }
+    )
+    for (const w of waivers?.unused ?? []) {
+      log.info(
+        `Waiver for control ${w.control} (line ${w.line}) matched no failed control of account ${report.accountId}`
+      )
+    }
     return {
       accountId: report.accountId,
       result: gate.result,
@@ -123,6 +163,8 @@ async function runAccount(
       scanId: report.scanId ?? progress.scanId,
       report,
       gate,
+      comparison,
+      waivers,
       reason: gate.result === 'fail' ? plain(gate.reasons.join('; '), 2000) : ''
     }
   } catch (err) {
@@ -138,7 +180,12 @@ async function runAccount(
   }
 }
 
-function runInfo(settings: Settings | undefined, read: InputReader, env: NodeJS.ProcessEnv): RunInfo {
+function runInfo(
+  settings: Settings | undefined,
+  prepared: Prepared,
+  read: InputReader,
+  env: NodeJS.ProcessEnv
+): RunInfo {
   if (!settings) return { softFail: false, reportPath: reportPathFrom(read, env) }
   const definition = definitionOf(settings.provider)
   return {
@@ -147,7 +194,16 @@ function runInfo(settings: Settings | undefined, read: InputReader, env: NodeJS.
     benchmark: settings.benchmark,
     policy: settings.policy,
     softFail: settings.softFail,
-    reportPath: settings.reportPath
+    reportPath: settings.reportPath,
+    ...(prepared.waivers
+      ? {
+          waivers: {
+            file: prepared.waivers.file,
+            expired: prepared.waivers.status.expired,
+            expiringSoon: prepared.waivers.status.expiringSoon
+          }
+        }
+      : {})
   }
 }
 

@@ -1,6 +1,9 @@
+import type { Comparison } from './baseline.js'
 import type { ActionError } from './errors.js'
 import type { GateDecision, GatePolicy } from './gate.js'
+import type { WaiverEffect } from './judge.js'
 import type { Report } from './providers/types.js'
+import type { Waiver } from './waivers.js'
 
 export type Result = 'pass' | 'fail' | 'error'
 export type Decision = 'promote' | 'rollback'
@@ -14,6 +17,10 @@ export interface AccountOutcome {
   scanId?: string
   report?: Report
   gate?: GateDecision
+  /** Against the baseline (`compare-to`): regressions, fixed controls, score change. */
+  comparison?: Comparison
+  /** What the waivers covered (`waivers`). */
+  waivers?: WaiverEffect
   error?: ActionError
   /** One line: why the gate failed or what went wrong; empty on pass. */
   reason: string
@@ -27,6 +34,8 @@ export interface RunInfo {
   policy?: GatePolicy
   softFail: boolean
   reportPath: string
+  /** The waiver file, and the waivers in it that have expired or expire soon. */
+  waivers?: { file: string; expired: Waiver[]; expiringSoon: Waiver[] }
 }
 
 /** Everything the sinks need: what was asked, what was found, what was decided. */

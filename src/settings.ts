@@ -21,6 +21,10 @@ export interface CommonSettings {
   policy: GatePolicy
   softFail: boolean
   reportPath: string
+  /** `compare-to`: the account's results before the scan, or a report file an earlier run wrote. */
+  compareTo: { kind: 'previous' } | { kind: 'file'; path: string } | null
+  /** `waivers`: the absolute path of the waiver file, or null. */
+  waiversPath: string | null
   /** Inputs that were set but mean nothing here, each with why: reported as warnings, never silently. */
   ignoredInputs: { input: string; why: string }[]
 }

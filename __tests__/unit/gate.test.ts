@@ -46,7 +46,7 @@ describe('evaluateGate', () => {
     ).toBe('pass')
     const d = evaluateGate(report(90, [control('high', 'failed', 3), control('crit', 'failed', 4)]), policy)
     expect(d.result).toBe('fail')
-    expect(d.blockingControls.map(c => c.id)).toEqual(['high', 'crit'])
+    expect(d.blocking.map(c => c.control.id)).toEqual(['high', 'crit'])
     expect(d.reasons[0]).toBe('2 failed controls at severity High or higher')
   })
 

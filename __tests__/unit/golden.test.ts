@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ActionError } from '../../src/errors.js'
+import { baselineFromResults } from '../../src/baseline.js'
 import { evaluateGate, type GatePolicy } from '../../src/gate.js'
+import { judge } from '../../src/judge.js'
+import { CONFORMITY_SEVERITIES } from '../../src/providers/conformity/normalize.js'
 import type { Outcome } from '../../src/outcome.js'
 import type { Report } from '../../src/providers/types.js'
 import { reportDocument, reportFileSink } from '../../src/publish/report-file.js'
@@ -122,7 +125,76 @@ const errorOutcome: Outcome = {
   durationMs: 60000
 }
 
+/** The failed gate again, judged against a baseline and a waiver file. */
+function judgedOutcome(): Outcome {
+  const before: Report = {
+    ...conformityReport,
+    score: 70,
+    controls: [
+      { ...conformityReport.controls[0], findings: [conformityReport.controls[0].findings![0]] },
+      {
+        id: 'IAM-001',
+        title: 'Root account MFA',
+        status: 'failed',
+        severity: 'EXTREME',
+        severityRank: 4,
+        findings: []
+      }
+    ]
+  }
+  const waivers = [
+    {
+      control: 'EC2-012',
+      reason: 'Legacy VPC, decommissioned in Q1',
+      expires: '2026-12-31',
+      owner: 'net-team',
+      line: 2
+    },
+    { control: 'KMS-004', reason: 'Rotation handled outside AWS', expires: '2026-12-10', line: 6 }
+  ]
+  const policyNew: GatePolicy = { ...policy, gateOn: 'new', maxScoreDrop: 5 }
+  const j = judge(conformityReport, policyNew, CONFORMITY_SEVERITIES, {
+    baseline: baselineFromResults('baseline/compliance-report.json', before),
+    waivers
+  })
+  const base = outcomeOf(conformityReport)
+  const reason = j.gate.reasons.join('; ')
+  return {
+    ...base,
+    result: j.gate.result,
+    decision: j.gate.result === 'pass' ? 'promote' : 'rollback',
+    reason,
+    run: {
+      ...base.run,
+      policy: policyNew,
+      waivers: {
+        file: '/ws/.github/compliance-waivers.yml',
+        expired: [{ control: 'S3-009', reason: 'Old', expires: '2026-11-01', line: 10 }],
+        expiringSoon: [waivers[1]]
+      }
+    },
+    accounts: [
+      {
+        ...base.accounts[0],
+        result: j.gate.result,
+        gate: j.gate,
+        comparison: j.comparison,
+        waivers: j.waivers,
+        reason
+      }
+    ]
+  }
+}
+
 describe('golden files', () => {
+  it('the job summary of a gate on what changed, with waivers', () => {
+    golden('summary-baseline.md', summaryMarkdown(judgedOutcome()))
+  })
+
+  it('the report file of a gate on what changed, with waivers', () => {
+    golden('report-baseline.json', `${JSON.stringify(reportDocument(judgedOutcome()), null, 2)}\n`)
+  })
+
   it('the job summary of a failed gate', () => {
     golden('summary-fail.md', summaryMarkdown(outcomeOf(conformityReport)))
   })

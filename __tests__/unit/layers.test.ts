@@ -16,13 +16,14 @@ const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 
 const LAYERS: [layer: string, files: RegExp][] = [
   ['base', /^(constants|errors|text|clock|sleep|score|severity|pool|log)\.ts$/],
   ['http', /^http\/|^poll\.ts$/],
-  ['report model', /^providers\/(types|single|parse)\.ts$|^report\/schema\.ts$/],
+  ['report model', /^providers\/(types|single|parse)\.ts$|^report\//],
   ['gate', /^gate\.ts$/],
+  ['judgement', /^(baseline|waivers|judge)\.ts$/],
   ['settings', /^(settings|input-rules)\.ts$/],
   ['providers', /^providers\/(definition\.ts|[^/]+\/)/],
   ['registry', /^providers\/registry\.ts$/],
-  ['inputs', /^inputs\.ts$/],
-  ['outcome', /^outcome\.ts$|^report\/read\.ts$/],
+  ['inputs', /^(inputs|prepare)\.ts$/],
+  ['outcome', /^outcome\.ts$/],
   ['sinks', /^publish\//],
   ['main', /^(main|index)\.ts$/]
 ]

@@ -29,6 +29,8 @@ export interface ProviderDefinition<S extends { provider: string }> extends Prov
   }
   /** Headers every request to the service carries. */
   requestHeaders(apiKey: string): Record<string, string>
+  /** The benchmark id a report of this provider names for the `benchmark` input. */
+  reportBenchmark(benchmark: string): string
   /** The base URL when api-url is empty; throws an InputError naming the input that is wrong. */
   defaultApiUrl(read: InputReader): string
   /** Adds this provider's own inputs to the common settings (and inputs it ignores to `ignoredInputs`). */

@@ -97,6 +97,11 @@ export interface Provider {
   scan(account: AccountContext, accountId: string): Promise<Report>
   /** Reads the latest completed results, no scan. */
   audit(account: AccountContext, accountId: string): Promise<Report>
+  /**
+   * The latest completed results as a baseline (`compare-to: previous`), read before a scan is
+   * requested; undefined when the account has none yet.
+   */
+  latest(account: AccountContext, accountId: string): Promise<Report | undefined>
   /** Onboards the account the settings describe, waits for its first scan, reads its results. */
   onboard(account: AccountContext): Promise<Report>
 }

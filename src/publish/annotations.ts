@@ -15,7 +15,9 @@ export const annotationsSink: Sink = {
     if (outcome.result !== 'fail') return
     const annotate = softFailed(outcome) ? core.warning : core.error
     for (const account of outcome.accounts) {
-      const blocking = [...(account.gate?.blockingControls ?? [])].sort(mostSevereFirst)
+      const blocking = (account.gate?.blocking ?? [])
+        .map(c => ({ ...c.control, severity: c.severity, severityRank: c.severityRank }))
+        .sort(mostSevereFirst)
       if (account.result !== 'fail' || blocking.length === 0) continue
       for (const control of blocking.slice(0, MAX_ANNOTATIONS)) {
         annotate(plain(`${control.severity} control failed: ${control.title}`, 300), {

@@ -18,7 +18,11 @@ export function outputValues(outcome: Outcome): Record<string, string> {
     [Output.scanId]: report?.scanId ?? account?.scanId ?? '',
     [Output.accountId]: report?.accountId ?? account?.accountId ?? '',
     [Output.reportPath]: outcome.run.reportPath,
-    [Output.reason]: outcome.reason
+    [Output.reason]: outcome.reason,
+    [Output.newFailures]: account?.comparison ? String(account.comparison.regressions.length) : '',
+    [Output.fixed]: account?.comparison ? String(account.comparison.fixed.length) : '',
+    [Output.scoreChange]: formatScore(account?.comparison?.scoreChange),
+    [Output.waived]: report ? String(account?.waivers?.waived.length ?? 0) : ''
   }
 }
 

@@ -52,7 +52,31 @@ function accountReport(outcome: Outcome, account: AccountOutcome): AccountReport
         }
       : null,
     controls,
-    notes: report?.notes ?? []
+    notes: report?.notes ?? [],
+    comparison: account.comparison
+      ? {
+          baseline: {
+            ...account.comparison.baseline,
+            scannedAt: account.comparison.baseline.scannedAt ?? null
+          },
+          regressions: account.comparison.regressions.map(r => ({
+            id: r.control.id,
+            title: r.control.title,
+            severity: r.severity,
+            newlyFailed: r.newlyFailed,
+            ...(r.findings ? { findings: r.findings } : {})
+          })),
+          fixed: account.comparison.fixed,
+          scoreChange: account.comparison.scoreChange
+        }
+      : null,
+    waivers: account.waivers
+      ? {
+          waived: account.waivers.waived.map(c => c.id),
+          used: account.waivers.used,
+          unused: account.waivers.unused
+        }
+      : null
   }
 }
 
@@ -85,6 +109,7 @@ export function reportDocument(outcome: Outcome): ReportDocument {
       : accounts.length === 1
         ? accounts[0].error
         : null,
+    waivers: outcome.run.waivers ?? null,
     accounts,
     durationMs: outcome.durationMs
   })

@@ -5,6 +5,7 @@ import type { Control } from '../providers/types.js'
 import { formatScore } from '../score.js'
 import { mostSevereFirst } from '../severity.js'
 import { markdown } from '../text.js'
+import type { Waiver } from '../waivers.js'
 import type { Sink } from './sink.js'
 
 /** GitHub caps a step summary at 1 MiB; stay well inside it. */
@@ -21,18 +22,20 @@ const HEADLINE: Record<Outcome['result'], string> = {
 const RULE_LABEL: Record<RuleResult['rule'], string> = {
   'min-score': 'Score at least min-score',
   'fail-on-severity': 'No failed control at fail-on-severity or higher',
-  'max-failures': 'Failed controls at most max-failures'
+  'max-failures': 'Failed controls at most max-failures',
+  'max-score-drop': 'Score drop at most max-score-drop'
 }
 
-function controlRows(controls: Control[]): string[] {
+function controlRows(controls: Control[], waived: ReadonlySet<string>): string[] {
   const rows = ['| Severity | Control | Title | Failed |', '|---|---|---|---|']
   for (const c of controls.slice(0, SUMMARY_MAX_ROWS)) {
     const failed =
       c.failedItems === undefined
         ? ''
         : `${c.failedItems}${c.totalItems === undefined ? '' : ` of ${c.totalItems}`}`
+    const note = waived.has(c.id) ? ' (waived)' : ''
     rows.push(
-      `| ${markdown(c.severity, 40)} | \`${markdown(c.id, 80).replace(/`/g, '')}\` | ${markdown(c.title, 200)} | ${failed} |`
+      `| ${markdown(c.severity, 40)} | \`${markdown(c.id, 80).replace(/`/g, '')}\` | ${markdown(c.title, 200)} | ${failed}${note} |`
     )
   }
   if (controls.length > SUMMARY_MAX_ROWS)
@@ -40,14 +43,105 @@ function controlRows(controls: Control[]): string[] {
   return rows
 }
 
-function ruleRows(rules: RuleResult[]): string[] {
+function ruleRows(rules: RuleResult[], gateOn: 'all' | 'new'): string[] {
   const rows = ['| Rule | Threshold | Actual | |', '|---|---|---|---|']
   for (const r of rules) {
+    // with gate-on new the count rules count regressions only: say so
+    const label =
+      gateOn === 'new'
+        ? RULE_LABEL[r.rule].replace('ailed control', 'ailed control new since the baseline')
+        : RULE_LABEL[r.rule]
     rows.push(
-      `| ${RULE_LABEL[r.rule]} | ${markdown(String(r.threshold))} | ${r.actual} | ${r.passed ? '✅ passed' : '❌ failed'} |`
+      `| ${label} | ${markdown(String(r.threshold))} | ${r.actual} | ${r.passed ? '✅ passed' : '❌ failed'} |`
     )
   }
   return rows
+}
+
+function findingList(findings: { resource: string; region: string }[] | undefined): string {
+  if (!findings?.length) return ''
+  const shown = findings
+    .slice(0, 5)
+    .map(f => `${markdown(f.resource, 120)}${f.region ? ` (${markdown(f.region, 40)})` : ''}`)
+  return `${shown.join(', ')}${findings.length > 5 ? `, …and ${findings.length - 5} more` : ''}`
+}
+
+function comparisonSection(account: AccountOutcome): string[] {
+  const c = account.comparison
+  if (!c) return []
+  const base = c.baseline
+  const source =
+    base.source === 'previous'
+      ? 'the results before this scan'
+      : `\`${markdown(base.source, 200).replace(/`/g, '')}\``
+  const lines = [
+    `**Compared with** ${source}${base.scannedAt ? ` (scanned ${markdown(base.scannedAt, 40)})` : ''}`,
+    ''
+  ]
+  lines.push('| | |', '|---|---|')
+  lines.push(
+    `| Baseline score | ${base.score === null ? 'none (no results yet)' : formatScore(base.score)} |`
+  )
+  const change =
+    c.scoreChange === null ? 'n/a' : `${c.scoreChange > 0 ? '+' : ''}${formatScore(c.scoreChange)}`
+  lines.push(`| Score change | ${change} |`)
+  lines.push(`| New failures (regressions) | ${c.regressions.length} |`)
+  lines.push(`| Fixed controls | ${c.fixed.length} |`, '')
+  if (c.regressions.length) {
+    lines.push('| Severity | Control | Title | New failing resources |', '|---|---|---|---|')
+    for (const r of [...c.regressions]
+      .sort((a, b) => b.severityRank - a.severityRank)
+      .slice(0, SUMMARY_MAX_ROWS)) {
+      const what = r.newlyFailed ? 'newly failed' : findingList(r.findings)
+      lines.push(
+        `| ${markdown(r.severity, 40)} | \`${markdown(r.control.id, 80).replace(/`/g, '')}\` | ${markdown(r.control.title, 200)} | ${what} |`
+      )
+    }
+    lines.push('')
+  }
+  if (c.fixed.length) {
+    const fixed = c.fixed
+      .slice(0, SUMMARY_MAX_ROWS)
+      .map(f => `\`${markdown(f.id, 80).replace(/`/g, '')}\` ${markdown(f.title, 120)}`)
+    lines.push(`Fixed: ${fixed.join('; ')}${c.fixed.length > SUMMARY_MAX_ROWS ? '; …' : ''}`, '')
+  }
+  return lines
+}
+
+function waiverLine(w: Waiver): string {
+  const scope = [
+    w.account && `account ${w.account}`,
+    w.resource && `resource ${w.resource}`,
+    w.region && `region ${w.region}`
+  ]
+    .filter(Boolean)
+    .join(', ')
+  const owner = w.owner ? `, owner ${w.owner}` : ''
+  return `- \`${markdown(w.control, 80).replace(/`/g, '')}\`${scope ? ` (${markdown(scope, 200)})` : ''}: expires ${markdown(w.expires, 12)}${markdown(owner, 80)} — ${markdown(w.reason, 200)}`
+}
+
+function waiverSection(outcome: Outcome, account: AccountOutcome): string[] {
+  const run = outcome.run.waivers
+  const effect = account.waivers
+  if (!run || !effect) return []
+  const lines = [
+    `**Waivers** (\`${markdown(run.file, 200).replace(/`/g, '')}\`): ${effect.waived.length} failed control${effect.waived.length === 1 ? '' : 's'} waived`,
+    ''
+  ]
+  if (effect.waived.length) {
+    lines.push(
+      `Waived (still failed, not counted): ${effect.waived.map(c => `\`${markdown(c.id, 80).replace(/`/g, '')}\``).join(', ')}`,
+      ''
+    )
+  }
+  for (const [title, list] of [
+    ['Expired (ignored)', run.expired],
+    ['Expiring within 14 days', run.expiringSoon],
+    ['Unused (matched no failed control)', effect.unused]
+  ] as const) {
+    if (list.length) lines.push(`${title}:`, '', ...list.map(waiverLine), '')
+  }
+  return lines
 }
 
 function accountSection(outcome: Outcome, account: AccountOutcome): string[] {
@@ -78,7 +172,8 @@ function accountSection(outcome: Outcome, account: AccountOutcome): string[] {
   if (scanId) lines.push(`| Scan job | ${markdown(scanId)} |`)
   lines.push('')
 
-  if (gate?.rules.length) lines.push('**Rules**', '', ...ruleRows(gate.rules), '')
+  if (gate?.rules.length) lines.push('**Rules**', '', ...ruleRows(gate.rules, policy?.gateOn ?? 'all'), '')
+  lines.push(...comparisonSection(account), ...waiverSection(outcome, account))
   if (account.result === 'fail' && gate) {
     lines.push('**Why the gate failed:**', '')
     for (const reason of gate.reasons) lines.push(`- ${markdown(reason)}`)
@@ -93,11 +188,12 @@ function accountSection(outcome: Outcome, account: AccountOutcome): string[] {
   for (const note of report?.notes ?? []) lines.push(`> ${markdown(note)}`, '')
 
   const failed = gate?.failedControls ?? []
+  const waivedIds = new Set(account.waivers?.waived.map(c => c.id))
   if (failed.length) {
     lines.push(
       `### Failed controls (${failed.length})`,
       '',
-      ...controlRows([...failed].sort(mostSevereFirst)),
+      ...controlRows([...failed].sort(mostSevereFirst), waivedIds),
       ''
     )
   }

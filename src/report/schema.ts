@@ -32,7 +32,7 @@ export const controlSchema = z.strictObject({
 })
 
 const ruleSchema = z.strictObject({
-  rule: z.enum(['min-score', 'fail-on-severity', 'max-failures']),
+  rule: z.enum(['min-score', 'fail-on-severity', 'max-failures', 'max-score-drop']),
   threshold: z.union([z.number(), z.string()]),
   actual: z.number(),
   passed: z.boolean()
@@ -47,6 +47,37 @@ const countsSchema = z.strictObject({
   notApplicable: z.number().int().nonnegative(),
   failedBySeverity: z.record(z.string(), z.number().int().nonnegative()),
   checks: z.strictObject({ success: z.number().int(), failure: z.number().int() }).optional()
+})
+
+const waiverSchema = z.strictObject({
+  control: z.string(),
+  account: z.string().optional(),
+  resource: z.string().optional(),
+  region: z.string().optional(),
+  reason: z.string(),
+  expires: z.string(),
+  owner: z.string().optional(),
+  line: z.number().int()
+})
+
+/** Against the baseline (compare-to): what is new, what was fixed, how the score moved. */
+const comparisonSchema = z.strictObject({
+  baseline: z.strictObject({
+    source: z.string(),
+    score: z.number().nullable(),
+    scannedAt: z.string().nullable()
+  }),
+  regressions: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      severity: z.string(),
+      newlyFailed: z.boolean(),
+      findings: z.array(findingSchema).optional()
+    })
+  ),
+  fixed: z.array(z.strictObject({ id: z.string(), title: z.string() })),
+  scoreChange: z.number().nullable()
 })
 
 /** One account's part: its report, its verdict, or what went wrong. */
@@ -65,7 +96,16 @@ export const accountReportSchema = z.strictObject({
   score: z.number().min(0).max(100).nullable(),
   counts: countsSchema.nullable(),
   controls: z.array(controlSchema),
-  notes: z.array(z.string())
+  notes: z.array(z.string()),
+  comparison: comparisonSchema.nullable(),
+  /** Controls the waivers cover entirely (they stay in `controls`, failed), and the waivers that matched or did not. */
+  waivers: z
+    .strictObject({
+      waived: z.array(z.string()),
+      used: z.array(waiverSchema),
+      unused: z.array(waiverSchema)
+    })
+    .nullable()
 })
 export type AccountReport = z.infer<typeof accountReportSchema>
 
@@ -91,6 +131,14 @@ export const reportDocumentSchema = z.strictObject({
     .nullable(),
   /** What went wrong: an error before any account was worked on (bad input), or the one account's. */
   error: errorSchema.nullable(),
+  /** The waiver file, and its waivers that expired (ignored) or expire within 14 days. */
+  waivers: z
+    .strictObject({
+      file: z.string(),
+      expired: z.array(waiverSchema),
+      expiringSoon: z.array(waiverSchema)
+    })
+    .nullable(),
   accounts: z.array(accountReportSchema),
   durationMs: z.number().nonnegative()
 })

@@ -71,6 +71,7 @@ export const cloudneeti: ProviderDefinition<CloudneetiSettings> = {
     secretKeys: ['ADApplicationClientSecret']
   },
   requestHeaders: apiKey => ({ 'Ocp-Apim-Subscription-Key': apiKey, 'Content-Type': 'application/json' }),
+  reportBenchmark: benchmark => benchmark,
   defaultApiUrl: () => CLOUDNEETI_DEFAULT_URL,
   settings: (common, read) => ({
     ...common,

@@ -153,6 +153,17 @@ export function createCloudneetiProvider(run: RunContext, settings: CloudneetiSe
       return readResults(account, accountId, undefined, auth)
     },
 
+    async latest(account, accountId) {
+      const auth = api.accountToken(accountId, account.deadline)
+      try {
+        return await readResults(account, accountId, undefined, auth)
+      } catch (err) {
+        // 404: no successful scan of this benchmark yet, so nothing to compare with
+        if (err instanceof HttpError && err.status === 404) return undefined
+        throw err
+      }
+    },
+
     async onboard(account) {
       if (settings.mode !== 'onboard') throw new Error('onboard needs onboard settings')
       const spec = settings.onboardAccount

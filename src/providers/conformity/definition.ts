@@ -3,7 +3,7 @@ import { Input } from '../../constants.js'
 import { InputError } from '../../errors.js'
 import type { ProviderSettings } from '../../settings.js'
 import type { ProviderDefinition } from '../definition.js'
-import { CONFORMITY_SEVERITIES } from './normalize.js'
+import { ALL_CHECKS, CONFORMITY_SEVERITIES } from './normalize.js'
 import { createConformityProvider } from './provider.js'
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string')
@@ -67,6 +67,7 @@ export const conformity: ProviderDefinition<ConformitySettings> = {
     Authorization: `ApiKey ${apiKey}`,
     'Content-Type': 'application/vnd.api+json'
   }),
+  reportBenchmark: benchmark => benchmark || ALL_CHECKS,
   defaultApiUrl: read => {
     const region = (read(Input.region) || DEFAULT_REGION).toLowerCase()
     const url = conformityUrlForRegion(region)

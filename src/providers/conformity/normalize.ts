@@ -9,6 +9,9 @@ export const CONFORMITY_SEVERITIES: SeverityScale = {
   names: ['LOW', 'MEDIUM', 'HIGH', 'VERY_HIGH', 'EXTREME']
 }
 
+/** The benchmark a report names when no compliance standard narrows the checks. */
+export const ALL_CHECKS = 'all checks'
+
 export interface ConformityResults {
   accountId: string
   accountName?: string
@@ -122,7 +125,7 @@ export function normalizeConformityResults(results: ConformityResults): Report {
     provider: 'conformity',
     accountId: results.accountId,
     accountName: results.accountName,
-    benchmark: { id: results.benchmark || 'all checks' },
+    benchmark: { id: results.benchmark || ALL_CHECKS },
     scanId: null,
     scannedAt: results.scannedAt ? new Date(results.scannedAt).toISOString() : undefined,
     score: conformityScore(results.successCount, failureCount),

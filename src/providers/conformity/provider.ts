@@ -128,6 +128,15 @@ export function createConformityProvider(run: RunContext, settings: ConformitySe
       return evaluate(api, account, found)
     },
 
+    async latest(account, accountId) {
+      const api = await preflight(account, 'scan', accountId)
+      account.progress.step('read the results before the scan')
+      const found = await readAccount(api, account, accountId)
+      // never checked: no results to compare with
+      if (found.attributes['last-checked-date'] == null) return undefined
+      return evaluate(api, account, found)
+    },
+
     async onboard(account) {
       if (settings.mode !== 'onboard') throw new Error('onboard needs onboard settings')
       const spec = settings.onboardAccount
