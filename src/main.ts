@@ -189,7 +189,7 @@ function runInfo(
   if (!settings) return { softFail: false, reportPath: reportPathFrom(read, env) }
   const definition = definitionOf(settings.provider)
   return {
-    provider: { id: definition.id, label: definition.label },
+    provider: { id: definition.id, label: definition.label, securitySeverity: definition.securitySeverity },
     mode: settings.mode,
     benchmark: settings.benchmark,
     policy: settings.policy,

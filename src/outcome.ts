@@ -28,12 +28,19 @@ export interface AccountOutcome {
 
 /** What was asked of the run, as plain data for the sinks (they never read the inputs). */
 export interface RunInfo {
-  provider?: { id: string; label: string }
+  provider?: {
+    id: string
+    label: string
+    /** SARIF `security-severity` for each of the provider's severity names (GitHub's bands). */
+    securitySeverity: Readonly<Record<string, string>>
+  }
   mode?: string
   benchmark?: string
   policy?: GatePolicy
   softFail: boolean
   reportPath: string
+  /** `sarif-path`, absolute; absent when no SARIF is wanted. */
+  sarifPath?: string
   /** The waiver file, and the waivers in it that have expired or expire soon. */
   waivers?: { file: string; expired: Waiver[]; expiringSoon: Waiver[] }
 }

@@ -12,6 +12,8 @@ export type OnboardOf<S> = S extends { mode: 'onboard'; onboardAccount: infer O 
 export interface ProviderDefinition<S extends { provider: string }> extends ProviderFacts {
   readonly id: S['provider']
   readonly defaultBenchmark: string
+  /** SARIF `security-severity` per severity name, in GitHub's bands (critical 9–10, high 7–8.9, medium 4–6.9, low 0.1–3.9). */
+  readonly securitySeverity: Readonly<Record<string, string>>
   /** What a benchmark id looks like, and an example for the error message. */
   readonly benchmark: { pattern: RegExp; example: string; what: string }
   /** Inputs only this provider reads; set with another provider, they are reported as ignored. */

@@ -57,6 +57,7 @@ export const cloudneeti: ProviderDefinition<CloudneetiSettings> = {
   label: 'Cloudneeti',
   severities: CLOUDNEETI_SEVERITIES,
   defaultBenchmark: 'CSBP',
+  securitySeverity: { Critical: '9.5', High: '8.0', Moderate: '5.5', Low: '3.0', VeryLow: '1.0' },
   benchmark: {
     pattern: /^[A-Za-z0-9_.-]+$/,
     example: 'CSBP or PCI3_2',

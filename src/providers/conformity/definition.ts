@@ -50,6 +50,7 @@ export const conformity: ProviderDefinition<ConformitySettings> = {
   label: 'Cloud Conformity',
   severities: CONFORMITY_SEVERITIES,
   defaultBenchmark: '',
+  securitySeverity: { EXTREME: '9.5', VERY_HIGH: '8.5', HIGH: '7.5', MEDIUM: '5.5', LOW: '3.0' },
   benchmark: {
     pattern: /^[A-Za-z0-9_-]+$/,
     example: 'CISAWSF',
