@@ -44,6 +44,7 @@ const conformityReport: Report = {
       severity: 'VERY_HIGH',
       severityRank: 3,
       service: 'S3',
+      link: 'https://www.cloudconformity.com/knowledge-base/aws/S3/bucket-public-read-access.html',
       failedItems: 2,
       findings: [
         { resource: 'acme-public-site', region: 'us-east-1', severity: 'VERY_HIGH' },
@@ -62,8 +63,14 @@ const conformityReport: Report = {
       severity: 'LOW',
       severityRank: 0,
       service: 'EC2',
-      failedItems: 1,
-      findings: [{ resource: 'sg-0abc', region: 'eu-west-1', severity: 'LOW' }]
+      // a link off the service's site is shown as plain text
+      link: 'javascript:alert(1)//www.cloudconformity.com',
+      failedItems: 5,
+      findings: ['sg-0abc', 'sg-1def', 'sg-2ghi', 'sg-3jkl', 'sg-4mno'].map(resource => ({
+        resource,
+        region: 'eu-west-1',
+        severity: 'LOW'
+      }))
     }
   ],
   checks: { success: 5, failure: 3 },
@@ -217,6 +224,25 @@ describe('golden files', () => {
 
   it('the report file of an error', () => {
     golden('report-error.json', `${JSON.stringify(reportDocument(errorOutcome), null, 2)}\n`)
+  })
+})
+
+describe('the summary renders', () => {
+  it("has Mermaid blocks that Mermaid's own parser accepts", async () => {
+    const { parse } = await import('@mermaid-js/parser')
+    for (const outcome of [outcomeOf(conformityReport), judgedOutcome()]) {
+      const blocks = [...summaryMarkdown(outcome).matchAll(/```mermaid\n([\s\S]*?)```/g)].map(m => m[1])
+      expect(blocks.length).toBeGreaterThan(0)
+      for (const block of blocks) await expect(parse('pie', block)).resolves.toBeDefined()
+    }
+  })
+
+  it("links only to the service's own pages", () => {
+    const text = summaryMarkdown(outcomeOf(conformityReport))
+    expect(text).toContain(
+      '](https://www.cloudconformity.com/knowledge-base/aws/S3/bucket-public-read-access.html)'
+    )
+    expect(text).not.toContain('](javascript')
   })
 })
 

@@ -15,7 +15,7 @@ const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 
 
 const LAYERS: [layer: string, files: RegExp][] = [
   ['base', /^(constants|errors|text|clock|sleep|score|severity|pool|log)\.ts$/],
-  ['http', /^http\/|^poll\.ts$/],
+  ['http', /^(http|github)\/|^poll\.ts$/],
   ['report model', /^providers\/(types|single|parse)\.ts$|^report\//],
   ['gate', /^gate\.ts$/],
   ['judgement', /^(baseline|waivers|judge)\.ts$/],

@@ -22,15 +22,3 @@ describe('untrusted text', () => {
     )
   })
 })
-
-describe('job summary budget', () => {
-  it('cuts by bytes, not characters, and says so', async () => {
-    const { fitToBudget } = await import('../../src/publish/summary.js')
-    const text = '€'.repeat(1000) // 3 bytes each
-    const cut = fitToBudget(text, 1200)
-    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(1200)
-    expect(cut).toContain('Summary truncated')
-    expect(cut).not.toContain('\uFFFD')
-    expect(fitToBudget('short', 1200)).toBe('short')
-  })
-})

@@ -6,10 +6,11 @@ import { formatScore } from '../score.js'
 import { mostSevereFirst } from '../severity.js'
 import { markdown } from '../text.js'
 import type { Waiver } from '../waivers.js'
+import { trimMarkdown } from './markdown.js'
 import type { Sink } from './sink.js'
 
-/** GitHub caps a step summary at 1 MiB; stay well inside it. */
-const SUMMARY_BUDGET_BYTES = 512 * 1024
+/** GitHub caps a step summary at 1 MiB: stay inside it, with room for other steps' summaries. */
+const SUMMARY_BUDGET_BYTES = 1024 * 1024 - 64 * 1024
 /** Failed controls listed in the summary; the report file has them all. */
 export const SUMMARY_MAX_ROWS = 100
 
@@ -26,21 +27,95 @@ const RULE_LABEL: Record<RuleResult['rule'], string> = {
   'max-score-drop': 'Score drop at most max-score-drop'
 }
 
-function controlRows(controls: Control[], waived: ReadonlySet<string>): string[] {
-  const rows = ['| Severity | Control | Title | Failed |', '|---|---|---|---|']
-  for (const c of controls.slice(0, SUMMARY_MAX_ROWS)) {
-    const failed =
-      c.failedItems === undefined
-        ? ''
-        : `${c.failedItems}${c.totalItems === undefined ? '' : ` of ${c.totalItems}`}`
-    const note = waived.has(c.id) ? ' (waived)' : ''
-    rows.push(
-      `| ${markdown(c.severity, 40)} | \`${markdown(c.id, 80).replace(/`/g, '')}\` | ${markdown(c.title, 200)} | ${failed}${note} |`
-    )
+/** A control id as inline code: backticks inside could end the code span, so they go. */
+const code = (id: string): string => `\`${markdown(id, 80).replace(/`/g, '')}\``
+
+// Links only to the services' own sites: a link from an answer could otherwise point anywhere.
+const SERVICE_HOSTS = /(^|\.)(cloudconformity\.com|trendmicro\.com|cloudneeti\.com|zscaler\.com)$/i
+
+/** The control's title, linked to the service's page about it when that page is on the service's site. */
+export function controlTitle(control: Control): string {
+  const title = markdown(control.title, 200)
+  if (!control.link) return title
+  try {
+    const url = new URL(control.link)
+    if (url.protocol !== 'https:' || !SERVICE_HOSTS.test(url.hostname) || url.username || url.password)
+      return title
+    // percent-encode what could end the link target early or break out of the table cell
+    const href = url.href.replace(/[()<>|\s"'`\\]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    return `[${title}](${href})`
+  } catch {
+    return title
   }
-  if (controls.length > SUMMARY_MAX_ROWS)
-    rows.push(`| | | …and ${controls.length - SUMMARY_MAX_ROWS} more in the report file | |`)
-  return rows
+}
+
+/** A failed control's failing resources: inline when few, collapsed when many. */
+function resourceCell(control: Control): string {
+  const findings = control.findings
+  if (findings === undefined) {
+    return control.failedItems === undefined
+      ? ''
+      : `${control.failedItems}${control.totalItems === undefined ? '' : ` of ${control.totalItems}`}`
+  }
+  const shown = findings.map(
+    f => `${markdown(f.name ?? f.resource, 120)}${f.region ? ` (${markdown(f.region, 40)})` : ''}`
+  )
+  if (shown.length <= 3) return shown.join(', ')
+  const listed = shown.slice(0, 50).join('<br>')
+  const more = shown.length > 50 ? `<br>…and ${shown.length - 50} more in the report file` : ''
+  return `<details><summary>${shown.length} resources</summary>${listed}${more}</details>`
+}
+
+/** The failed controls, grouped by severity, most severe first, each with its failing resources. */
+function failedControlsSection(failed: Control[], waived: ReadonlySet<string>): string[] {
+  const sorted = [...failed].sort(mostSevereFirst)
+  const lines: string[] = []
+  let listed = 0
+  for (const severity of [...new Set(sorted.map(c => c.severity))]) {
+    const group = sorted.filter(c => c.severity === severity)
+    const room = Math.max(0, SUMMARY_MAX_ROWS - listed)
+    if (room === 0) break
+    lines.push(
+      `#### ${markdown(severity, 40)} (${group.length})`,
+      '',
+      '| Control | Title | Failing resources |',
+      '|---|---|---|'
+    )
+    for (const c of group.slice(0, room)) {
+      const note = waived.has(c.id) ? ' *(waived)*' : ''
+      lines.push(`| ${code(c.id)}${note} | ${controlTitle(c)} | ${resourceCell(c)} |`)
+    }
+    listed += Math.min(group.length, room)
+    lines.push('')
+  }
+  if (failed.length > listed)
+    lines.push(`…and ${failed.length - listed} more failed controls in the report file.`, '')
+  return lines
+}
+
+/** A Mermaid pie of what was evaluated: controls, or for Conformity (which lists failed rules only) checks. */
+function pie(account: AccountOutcome): string[] {
+  const report = account.report
+  if (!report) return []
+  const slices: [string, number][] = report.checks
+    ? [
+        ['Passed checks', report.checks.success],
+        ['Failed checks', report.checks.failure]
+      ]
+    : [
+        ['Passed', report.controls.filter(c => c.status === 'passed').length],
+        ['Failed', report.controls.filter(c => c.status === 'failed').length],
+        ['Not applicable', report.controls.filter(c => c.status === 'not-applicable').length]
+      ]
+  if (slices.every(([, n]) => n === 0)) return []
+  // only our own labels and numbers go into the diagram: no text from the service
+  return [
+    '```mermaid',
+    `pie showData title ${report.checks ? 'Checks' : 'Controls'}`,
+    ...slices.map(([label, n]) => `    "${label}" : ${n}`),
+    '```',
+    ''
+  ]
 }
 
 function ruleRows(rules: RuleResult[], gateOn: 'all' | 'new'): string[] {
@@ -94,15 +169,13 @@ function comparisonSection(account: AccountOutcome): string[] {
       .slice(0, SUMMARY_MAX_ROWS)) {
       const what = r.newlyFailed ? 'newly failed' : findingList(r.findings)
       lines.push(
-        `| ${markdown(r.severity, 40)} | \`${markdown(r.control.id, 80).replace(/`/g, '')}\` | ${markdown(r.control.title, 200)} | ${what} |`
+        `| ${markdown(r.severity, 40)} | ${code(r.control.id)} | ${markdown(r.control.title, 200)} | ${what} |`
       )
     }
     lines.push('')
   }
   if (c.fixed.length) {
-    const fixed = c.fixed
-      .slice(0, SUMMARY_MAX_ROWS)
-      .map(f => `\`${markdown(f.id, 80).replace(/`/g, '')}\` ${markdown(f.title, 120)}`)
+    const fixed = c.fixed.slice(0, SUMMARY_MAX_ROWS).map(f => `${code(f.id)} ${markdown(f.title, 120)}`)
     lines.push(`Fixed: ${fixed.join('; ')}${c.fixed.length > SUMMARY_MAX_ROWS ? '; …' : ''}`, '')
   }
   return lines
@@ -117,7 +190,7 @@ function waiverLine(w: Waiver): string {
     .filter(Boolean)
     .join(', ')
   const owner = w.owner ? `, owner ${w.owner}` : ''
-  return `- \`${markdown(w.control, 80).replace(/`/g, '')}\`${scope ? ` (${markdown(scope, 200)})` : ''}: expires ${markdown(w.expires, 12)}${markdown(owner, 80)} — ${markdown(w.reason, 200)}`
+  return `- ${code(w.control)}${scope ? ` (${markdown(scope, 200)})` : ''}: expires ${markdown(w.expires, 12)}${markdown(owner, 80)} — ${markdown(w.reason, 200)}`
 }
 
 function waiverSection(outcome: Outcome, account: AccountOutcome): string[] {
@@ -129,10 +202,7 @@ function waiverSection(outcome: Outcome, account: AccountOutcome): string[] {
     ''
   ]
   if (effect.waived.length) {
-    lines.push(
-      `Waived (still failed, not counted): ${effect.waived.map(c => `\`${markdown(c.id, 80).replace(/`/g, '')}\``).join(', ')}`,
-      ''
-    )
+    lines.push(`Waived (still failed, not counted): ${effect.waived.map(c => code(c.id)).join(', ')}`, '')
   }
   for (const [title, list] of [
     ['Expired (ignored)', run.expired],
@@ -189,14 +259,9 @@ function accountSection(outcome: Outcome, account: AccountOutcome): string[] {
 
   const failed = gate?.failedControls ?? []
   const waivedIds = new Set(account.waivers?.waived.map(c => c.id))
-  if (failed.length) {
-    lines.push(
-      `### Failed controls (${failed.length})`,
-      '',
-      ...controlRows([...failed].sort(mostSevereFirst), waivedIds),
-      ''
-    )
-  }
+  if (failed.length || report) lines.push(...pie(account))
+  if (failed.length)
+    lines.push(`### Failed controls (${failed.length})`, '', ...failedControlsSection(failed, waivedIds))
   return lines
 }
 
@@ -215,23 +280,7 @@ export function summaryMarkdown(outcome: Outcome, budgetBytes = SUMMARY_BUDGET_B
     )
     lines.push(`**Error** (${outcome.error.kind}): ${markdown(outcome.reason, 1000)}`, '')
   }
-  return fitToBudget(lines.join('\n'), budgetBytes)
-}
-
-/** Cuts Markdown to a byte budget (GitHub's limit is in bytes) on a line boundary, with a visible notice. */
-export function fitToBudget(text: string, budgetBytes: number): string {
-  const notice = "\n\n*Summary truncated to fit GitHub's limit; the report file has everything.*\n"
-  if (Buffer.byteLength(text) <= budgetBytes) return text
-  const room = budgetBytes - Buffer.byteLength(notice)
-  const kept: string[] = []
-  let used = 0
-  for (const line of text.split('\n')) {
-    const size = Buffer.byteLength(line) + 1
-    if (used + size > room) break
-    kept.push(line)
-    used += size
-  }
-  return `${kept.join('\n')}${notice}`
+  return trimMarkdown(lines.join('\n'), budgetBytes)
 }
 
 export const summarySink: Sink = {
