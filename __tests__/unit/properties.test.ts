@@ -11,6 +11,7 @@ import { normalizeConformityResults } from '../../src/providers/conformity/norma
 import { checksPage } from '../../src/providers/conformity/schemas.js'
 import { parseResponse } from '../../src/providers/parse.js'
 import { markdown, plain, registerSecret } from '../../src/text.js'
+import { RUNNER_COMMAND_NAMES, runnerCommands } from '../helpers/runner-commands.js'
 
 /**
  * The test command runs a pinned seed so CI is repeatable; `npm run fuzz` explores new seeds with
@@ -22,6 +23,36 @@ const RUNS = {
   // `random` lets fast-check draw a seed; it prints the seed with any counterexample
   ...(SEED === 'random' ? {} : { seed: Number(SEED) })
 }
+/** Pieces that, joined, folded, cut or escaped, could become a command, markup, a link or a mention. */
+const hostilePiece = fc.constantFrom(
+  ...[
+    ':',
+    '::',
+    ':::',
+    '#',
+    '##',
+    '##[',
+    '###[',
+    '##[##[',
+    '[',
+    ']',
+    'add-mask',
+    'ADD-MASK',
+    'stop-commands'
+  ],
+  ...[' ', '\t', '\n', '\r', '\r\n', '\u2028', '\u0085', '\u0000', '%0A', '\ud800', 'x', '1. ', '- '],
+  ...['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u0301', '\u0591'],
+  ...['\u202a', '\u202e', '\u2066', '\u2069', '\u200e', '\u200f', '\u061c'],
+  ...['&#64;', '&#x40;', '&commat;', '&amp;', '&', ';', '@', '@octocat', 'a@b.co', 'mailto:', '#1', 'GH-1'],
+  ...['www.', 'WWW.', 'example.com', 'http://', 'https://', 'ftp://', '/'],
+  ...['<', '>', '`', '\\', '|', '*', '_', '(', ')', '~', '$', '!', '"']
+)
+/** A command in either form, placed anywhere in random text. */
+const embeddedCommand = fc
+  .tuple(fc.string(), fc.constantFrom(...RUNNER_COMMAND_NAMES), fc.boolean(), fc.string())
+  .map(([before, name, legacy, after]) =>
+    legacy ? `${before}##[${name}]${after}` : `${before}\n  ::${name} name=x::${after}`
+  )
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.constantFrom(
@@ -34,16 +65,12 @@ const hostileText = fc.oneof(
     '[a](b)',
     // a counterexample from a CI run: three colons once left `::` behind
     ':::',
-    '::::add-mask:::x'
+    '::::add-mask:::x',
+    'Running ##[stop-commands]tok'
   ),
-  fc
-    .array(
-      fc.constantFrom(':', '\n', '\r', '@', '<', '>', '`', '[', ']', '(', ')', '%', 'a', ' ', '\u2028'),
-      { maxLength: 40 }
-    )
-    .map(a => a.join(''))
+  fc.array(hostilePiece, { maxLength: 30 }).map(a => a.join('')),
+  embeddedCommand
 )
-
 /** Mostly well-formed, sometimes wrong: weight 4 for the right shape, 1 for a wrong one. */
 function mostly<T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 })
@@ -175,12 +202,24 @@ describe('normalization never crashes and never invents a verdict', () => {
 })
 
 describe('API text never becomes a command, markup or a mention', () => {
-  it('plain(): one line, no `::`', () => {
+  const commandsIn = (stdout: string) => runnerCommands(stdout).map(c => `${c.form}${c.name}`)
+  /** Text the action prints before API text: its own words, or other API text, plain()ed. */
+  const prefix = fc.oneof(
+    fc.constantFrom('', 'Status: ', 'GET https://h/x answered 500: "', '::warning::', '::error title=T::'),
+    hostileText.map(s => `${plain(s)} `),
+    hostileText.map(s => plain(s))
+  )
+
+  it('plain(): one line, nothing invisible, no command in either form, after any prefix', () => {
     fc.assert(
-      fc.property(hostileText, s => {
-        const out = plain(s)
-        expect(out).not.toMatch(/[\r\n\u2028\u2029]/)
+      fc.property(prefix, hostileText, fc.integer({ min: 1, max: 600 }), (before, s, max) => {
+        const out = plain(s, max)
+        expect(out.length).toBeLessThanOrEqual(max)
+        expect(out).not.toMatch(/[\p{Cc}\p{Cf}\u2028\u2029]/u)
         expect(out).not.toContain('::')
+        expect(out).not.toContain('##[')
+        expect(commandsIn(`${before}${out}`)).toEqual(commandsIn(before))
+        expect(plain(out, max)).toBe(out)
       }),
       RUNS
     )
@@ -198,7 +237,7 @@ describe('API text never becomes a command, markup or a mention', () => {
     )
   })
 
-  it('the logger prints exactly one line that cannot start a workflow command', () => {
+  it('the logger prints one line per message and no command but its own', () => {
     const writes: string[] = []
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       writes.push(String(chunk))
@@ -210,12 +249,10 @@ describe('API text never becomes a command, markup or a mention', () => {
           writes.length = 0
           actionsLogger.info(`Status: ${s}`)
           actionsLogger.info(s)
-          const lines = writes
-            .join('')
-            .split(/\r?\n/)
-            .filter(l => l !== '')
-          expect(lines.length).toBeLessThanOrEqual(2)
-          for (const line of lines) expect(line.startsWith('::')).toBe(false)
+          actionsLogger.warning(s)
+          const stdout = writes.join('')
+          expect(stdout.split(/\r?\n/).filter(l => l !== '').length).toBeLessThanOrEqual(3)
+          expect(commandsIn(stdout)).toEqual(['::warning'])
         }),
         RUNS
       )
