@@ -2,7 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'
 import { ActionError } from '../../src/errors.js'
 import { evaluateGate } from '../../src/gate.js'
-import { redactUrl } from '../../src/http/messages.js'
+import { redactUrl, serviceMessage } from '../../src/http/messages.js'
 import { parseInputs } from '../../src/inputs.js'
 import { actionsLogger } from '../../src/log.js'
 import { normalizeCloudneetiReport } from '../../src/providers/cloudneeti/normalize.js'
@@ -274,6 +274,42 @@ describe('secrets are never printed', () => {
         expect(plain(`${before}${key}${after}`, 10_000)).not.toContain(key)
         expect(markdown(`${before}${key}${after}`, 10_000)).not.toContain(key)
       }),
+      RUNS
+    )
+  })
+
+  it('no piece of a secret is printed, however it is echoed and wherever the text is cut', () => {
+    // the secret's letters never occur around it, so any of them in the output is a piece of it
+    const letters = /[QZXJVKW]/
+    const key = fc
+      .array(fc.oneof(fc.constantFrom(...'QZXJVKW'), fc.constantFrom('::', '##[', '\n', ' ', '@', 'www.')), {
+        minLength: 3,
+        maxLength: 30
+      })
+      .map(a => a.join(''))
+      .filter(k => letters.test(k) && k.trim().length >= 3)
+    const echoes = [
+      (k: string) => k,
+      (k: string) => k.replace(/\n/g, '\r\n'),
+      (k: string) => [...k].join('\u200b'),
+      (k: string) => k.replace(/:/g, ':\u2060')
+    ]
+    const around = hostileText.map(t => t.replace(/[QZXJVKW]/g, ''))
+    fc.assert(
+      fc.property(
+        key,
+        fc.nat(echoes.length - 1),
+        around,
+        around,
+        fc.integer({ min: 1, max: 400 }),
+        (k, how, a, b, max) => {
+          registerSecret(k)
+          const text = `${a}${echoes[how](k)}${b}`
+          expect(plain(text, max)).not.toMatch(letters)
+          expect(markdown(text, max)).not.toMatch(letters)
+          expect(plain(serviceMessage(undefined, text) ?? '', max)).not.toMatch(letters)
+        }
+      ),
       RUNS
     )
   })
