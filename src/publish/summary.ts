@@ -4,7 +4,7 @@ import type { AccountOutcome, Outcome } from '../outcome.js'
 import type { Control } from '../providers/types.js'
 import { formatScore } from '../score.js'
 import { mostSevereFirst } from '../severity.js'
-import { markdown } from '../text.js'
+import { markdown, plain } from '../text.js'
 import type { Waiver } from '../waivers.js'
 import { trimMarkdown } from './markdown.js'
 import type { Sink } from './sink.js'
@@ -27,8 +27,12 @@ const RULE_LABEL: Record<RuleResult['rule'], string> = {
   'max-score-drop': 'Score drop at most max-score-drop'
 }
 
-/** A control id as inline code: backticks inside could end the code span, so they go. */
-const code = (id: string): string => `\`${markdown(id, 80).replace(/`/g, '')}\``
+/**
+ * Text as inline code: GitHub renders nothing inside a code span (no HTML, links or mentions), so
+ * it needs plain text, not escapes; a backtick would end the span and a pipe the table cell.
+ */
+const code = (id: string, max = 80): string =>
+  `\`${plain(id, max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``
 
 // Links only to the services' own sites: a link from an answer could otherwise point anywhere.
 const SERVICE_HOSTS = /(^|\.)(cloudconformity\.com|trendmicro\.com|cloudneeti\.com|zscaler\.com)$/i
@@ -145,10 +149,7 @@ function comparisonSection(account: AccountOutcome): string[] {
   const c = account.comparison
   if (!c) return []
   const base = c.baseline
-  const source =
-    base.source === 'previous'
-      ? 'the results before this scan'
-      : `\`${markdown(base.source, 200).replace(/`/g, '')}\``
+  const source = base.source === 'previous' ? 'the results before this scan' : code(base.source, 200)
   const lines = [
     `**Compared with** ${source}${base.scannedAt ? ` (scanned ${markdown(base.scannedAt, 40)})` : ''}`,
     ''
@@ -198,7 +199,7 @@ function waiverSection(outcome: Outcome, account: AccountOutcome): string[] {
   const effect = account.waivers
   if (!run || !effect) return []
   const lines = [
-    `**Waivers** (\`${markdown(run.file, 200).replace(/`/g, '')}\`): ${effect.waived.length} failed control${effect.waived.length === 1 ? '' : 's'} waived`,
+    `**Waivers** (${code(run.file, 200)}): ${effect.waived.length} failed control${effect.waived.length === 1 ? '' : 's'} waived`,
     ''
   ]
   if (effect.waived.length) {
