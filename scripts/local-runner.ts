@@ -54,6 +54,16 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs
 }
 
+/**
+ * A default as the runner evaluates it: the one expression action.yml uses, `${{ github.token }}`,
+ * is the job's token (GITHUB_TOKEN here, empty when the test gives none).
+ */
+function runnerDefault(value: string | undefined, env: Record<string, string>): string | undefined {
+  if (value === undefined || !value.includes('${{')) return value
+  if (/^\$\{\{\s*github\.token\s*\}\}$/.test(value)) return env.GITHUB_TOKEN ?? ''
+  throw new Error(`action.yml default '${value}' is an expression the local runner does not evaluate`)
+}
+
 /** A workspace and the environment the runner gives an action step. */
 export interface RunnerStep {
   workspace: string
@@ -93,7 +103,7 @@ export function prepareStep(
     ...extraEnv
   }
   for (const [name, spec] of Object.entries(actionYaml.inputs)) {
-    const value = inputs[name] ?? spec.default
+    const value = inputs[name] ?? runnerDefault(spec.default, env)
     if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   return { workspace, env, outputFile, summaryFile }

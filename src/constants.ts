@@ -22,7 +22,12 @@ export const Input = {
   compareTo: 'compare-to',
   gateOn: 'gate-on',
   maxScoreDrop: 'max-score-drop',
-  waivers: 'waivers'
+  waivers: 'waivers',
+  githubToken: 'github-token',
+  checkRun: 'check-run',
+  prComment: 'pr-comment',
+  sarifPath: 'sarif-path',
+  iacPaths: 'iac-paths'
 } as const
 
 export const Output = {
@@ -37,7 +42,10 @@ export const Output = {
   newFailures: 'new-failures',
   fixed: 'fixed',
   scoreChange: 'score-change',
-  waived: 'waived'
+  waived: 'waived',
+  checkRunUrl: 'check-run-url',
+  commentUrl: 'comment-url',
+  sarifPath: 'sarif-path'
 } as const
 
 export const ACTION_NAME = 'cspm-compliance-gate'

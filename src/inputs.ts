@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { Input } from './constants.js'
 import { InputError } from './errors.js'
 import type { GatePolicy } from './gate.js'
+import { parseIacPaths } from './iac.js'
 import { headerSafe, required } from './input-rules.js'
 import type { ProviderDefinition } from './providers/definition.js'
 import { PROVIDERS, PROVIDER_IDS, definitionOf, type Settings } from './providers/registry.js'
@@ -19,7 +20,7 @@ export const DEFAULT_REPORT_PATH = 'compliance-report.json'
  * masked first. A malformed `onboard-account` is masked line by line, since its secrets can't be found.
  */
 export function secretsInInputs(read: InputReader): string[] {
-  const secrets = [read(Input.apiKey)]
+  const secrets = [read(Input.apiKey), read(Input.githubToken)]
   for (const provider of PROVIDERS) secrets.push(...provider.secretInputs.map(read))
   const onboard = read(Input.onboardAccount)
   if (onboard) {
@@ -224,20 +225,33 @@ function compareToInput(read: InputReader, mode: Mode, env: NodeJS.ProcessEnv): 
   return { kind: 'file', path: path.resolve(env.GITHUB_WORKSPACE || process.cwd(), raw) }
 }
 
-/** A report path must name a file: a directory there would leave the step without a report. */
-function reportPathInput(read: InputReader, env: NodeJS.ProcessEnv): string {
-  const raw = read(Input.reportPath)
-  const resolved = reportPathFrom(read, env)
+/** A path the action writes must name a file: a directory there would leave the step without it. */
+function fileToWrite(input: string, raw: string, resolved: string): string {
   let isDirectory = /[\\/]$/.test(raw)
   try {
     isDirectory ||= statSync(resolved).isDirectory()
   } catch {
     // not there yet: it will be created
   }
-  if (isDirectory) {
-    throw new InputError(Input.reportPath, `must name a file, but '${raw}' is a directory`)
-  }
+  if (isDirectory) throw new InputError(input, `must name a file, but '${raw}' is a directory`)
   return resolved
+}
+
+/** `sarif-path`, resolved against the workspace; null when empty. */
+function sarifPathInput(read: InputReader, env: NodeJS.ProcessEnv): string | null {
+  const raw = read(Input.sarifPath)
+  if (!raw) return null
+  return fileToWrite(Input.sarifPath, raw, path.resolve(env.GITHUB_WORKSPACE || process.cwd(), raw))
+}
+
+/** The GitHub surfaces: a token that must fit a header, and which surfaces are on. */
+function githubInputs(read: InputReader): CommonSettings['github'] {
+  const token = read(Input.githubToken)
+  return {
+    token: token ? headerSafe(Input.githubToken, token) : '',
+    checkRun: booleanInput(read, Input.checkRun, true),
+    prComment: booleanInput(read, Input.prComment, true)
+  }
 }
 
 /** Inputs set for another provider or mode: warned about, never silently dropped. */
@@ -276,8 +290,11 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     requestTimeoutMs: numberInput(read, Input.requestTimeout, 30, 'seconds', { min: 1, max: 600 }) * 1000,
     policy: gatePolicy(read, provider),
     softFail: booleanInput(read, Input.softFail, false),
-    reportPath: reportPathInput(read, env),
+    reportPath: fileToWrite(Input.reportPath, read(Input.reportPath), reportPathFrom(read, env)),
     compareTo: compareToInput(read, mode, env),
+    github: githubInputs(read),
+    sarifPath: sarifPathInput(read, env),
+    iacPaths: parseIacPaths(read(Input.iacPaths)),
     waiversPath: read(Input.waivers)
       ? path.resolve(env.GITHUB_WORKSPACE || process.cwd(), read(Input.waivers))
       : null,

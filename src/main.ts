@@ -10,10 +10,11 @@ import { decisionFor, type AccountOutcome, type Outcome, type RunInfo } from './
 import { judge } from './judge.js'
 import { Poller } from './poll.js'
 import { prepare, type Prepared } from './prepare.js'
-import { DEFAULT_SINKS, publish } from './publish/index.js'
+import { publish } from './publish/index.js'
 import type { Sink } from './publish/sink.js'
 import { definitionOf, type Settings } from './providers/registry.js'
 import { AccountProgress, type AccountContext, type Provider, type Report } from './providers/types.js'
+import { sinksFor } from './surfaces.js'
 import { plain, registerSecret } from './text.js'
 
 export interface RunOptions {
@@ -92,7 +93,7 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
     startedAt,
     durationMs: clock.now() - startedAt
   }
-  return publish(outcome, options.sinks ?? DEFAULT_SINKS, log)
+  return publish(outcome, options.sinks ?? (await sinksFor(inputError ? undefined : settings, env, log)), log)
 }
 
 /** The baseline for one account: its results before the scan (`compare-to: previous`). */
@@ -195,6 +196,7 @@ function runInfo(
     policy: settings.policy,
     softFail: settings.softFail,
     reportPath: settings.reportPath,
+    ...(settings.sarifPath ? { sarifPath: settings.sarifPath } : {}),
     ...(prepared.waivers
       ? {
           waivers: {

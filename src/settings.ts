@@ -25,6 +25,12 @@ export interface CommonSettings {
   compareTo: { kind: 'previous' } | { kind: 'file'; path: string } | null
   /** `waivers`: the absolute path of the waiver file, or null. */
   waiversPath: string | null
+  /** Where the verdict goes on GitHub: the token, and which surfaces are on. */
+  github: { token: string; checkRun: boolean; prComment: boolean }
+  /** `sarif-path`, absolute, or null for no SARIF. */
+  sarifPath: string | null
+  /** `iac-paths`: globs of IaC files that annotations and SARIF results may point into. */
+  iacPaths: string[]
   /** Inputs that were set but mean nothing here, each with why: reported as warnings, never silently. */
   ignoredInputs: { input: string; why: string }[]
 }

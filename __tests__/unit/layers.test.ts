@@ -17,6 +17,7 @@ const LAYERS: [layer: string, files: RegExp][] = [
   ['base', /^(constants|errors|text|clock|sleep|score|severity|pool|log)\.ts$/],
   ['http', /^(http|github)\/|^poll\.ts$/],
   ['report model', /^providers\/(types|single|parse)\.ts$|^report\//],
+  ['locations', /^iac\.ts$/],
   ['gate', /^gate\.ts$/],
   ['judgement', /^(baseline|waivers|judge)\.ts$/],
   ['settings', /^(settings|input-rules)\.ts$/],
@@ -25,7 +26,7 @@ const LAYERS: [layer: string, files: RegExp][] = [
   ['inputs', /^(inputs|prepare)\.ts$/],
   ['outcome', /^outcome\.ts$/],
   ['sinks', /^publish\//],
-  ['main', /^(main|index)\.ts$/]
+  ['main', /^(main|index|surfaces)\.ts$/]
 ]
 
 function layerOf(file: string): number {

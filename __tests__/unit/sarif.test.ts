@@ -538,28 +538,24 @@ describe('sarifSink', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  /** The step outputs as the runner reads them from GITHUB_OUTPUT (name<<delimiter … delimiter). */
-  async function outputs(): Promise<Record<string, string>> {
-    const text = await readFile(outputFile, 'utf8')
-    const found: Record<string, string> = {}
-    for (const m of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) found[m[1]] = m[3]
-    return found
-  }
-
   it('writes the file (making its folder) whatever the result, and sets sarif-path to its absolute path', async () => {
     const outcome = outcomeOf([conformityReport(conformityControls())], runInfo('conformity'))
     const file = path.join(dir, 'out', 'nested', 'cspm.sarif')
-    await sarifSink(nowhere).write({ ...outcome, result: 'error', run: { ...outcome.run, sarifPath: file } })
+    const set = await sarifSink(nowhere).write({
+      ...outcome,
+      result: 'error',
+      run: { ...outcome.run, sarifPath: file }
+    })
     const written = JSON.parse(await readFile(file, 'utf8')) as SarifLog
     valid(written)
     expect(written.runs[0].results).toHaveLength(5)
-    expect(await outputs()).toEqual({ 'sarif-path': file })
+    expect(set).toEqual({ 'sarif-path': file })
   })
 
-  it('without sarif-path: writes nothing and sets the output empty', async () => {
+  it('without sarif-path: writes nothing and sets no output (publish leaves it empty)', async () => {
     const outcome = outcomeOf([conformityReport(conformityControls())], runInfo('conformity'))
-    await sarifSink(nowhere).write(outcome)
-    expect(await outputs()).toEqual({ 'sarif-path': '' })
+    expect(await sarifSink(nowhere).write(outcome)).toBeUndefined()
+    expect(await readFile(outputFile, 'utf8')).toBe('')
   })
 
   it('a file that cannot be written throws (a warning for publish) and leaves the output empty', async () => {
@@ -571,7 +567,7 @@ describe('sarifSink', () => {
     await expect(
       sink.write({ ...outcome, run: { ...outcome.run, sarifPath: path.join(blocker, 'x.sarif') } })
     ).rejects.toThrow()
-    expect(await outputs()).toEqual({ 'sarif-path': '' })
+    expect(await readFile(outputFile, 'utf8')).toBe('')
   })
 })
 

@@ -5,13 +5,13 @@ import { softFailed, type Outcome } from '../outcome.js'
 import { formatScore } from '../score.js'
 import { plain } from '../text.js'
 import { annotationsSink } from './annotations.js'
-import { outputsSink } from './outputs.js'
+import { writeOutputs } from './outputs.js'
 import { reportFileSink } from './report-file.js'
-import type { Sink } from './sink.js'
+import type { Sink, SinkOutputs } from './sink.js'
 import { summarySink } from './summary.js'
 
 /** Where every outcome goes, in order: required sinks first, so their failure reaches the rest. */
-export const DEFAULT_SINKS: readonly Sink[] = [reportFileSink, outputsSink, summarySink, annotationsSink]
+export const DEFAULT_SINKS: readonly Sink[] = [reportFileSink, summarySink, annotationsSink]
 
 /** A required sink that failed makes the run an error, whatever the verdict was. */
 function failedRequired(outcome: Outcome, sink: Sink, err: unknown): Outcome {
@@ -20,17 +20,27 @@ function failedRequired(outcome: Outcome, sink: Sink, err: unknown): Outcome {
   return { ...outcome, result: 'error', decision: 'rollback', reason, error }
 }
 
-/** Writes the outcome to every sink (a failing one is a warning), then decides how the step ends. */
+/**
+ * Writes the outcome to every sink (a failing one is a warning), then every output, then decides
+ * how the step ends.
+ */
 export async function publish(initial: Outcome, sinks: readonly Sink[], log: Logger): Promise<Outcome> {
   let outcome = initial
+  const fromSinks: SinkOutputs = {}
   const ordered = [...sinks.filter(s => s.required), ...sinks.filter(s => !s.required)]
   for (const sink of ordered) {
     try {
-      await sink.write(outcome)
+      Object.assign(fromSinks, await sink.write(outcome))
     } catch (err) {
       if (sink.required) outcome = failedRequired(outcome, sink, err)
-      log.warning(`Could not write the ${sink.name}: ${errorMessage(err)}`)
+      const message = errorMessage(err)
+      log.warning(message.startsWith('Could not') ? message : `Could not write the ${sink.name}: ${message}`)
     }
+  }
+  try {
+    writeOutputs(outcome, fromSinks)
+  } catch (err) {
+    log.warning(`Could not write the step outputs: ${errorMessage(err)}`)
   }
   end(outcome, log)
   return outcome

@@ -3,7 +3,6 @@ import { Output } from '../constants.js'
 import type { Outcome } from '../outcome.js'
 import { formatScore } from '../score.js'
 import { plain } from '../text.js'
-import type { Sink } from './sink.js'
 
 /** The step's outputs of contract §3. */
 export function outputValues(outcome: Outcome): Record<string, string> {
@@ -26,11 +25,13 @@ export function outputValues(outcome: Outcome): Record<string, string> {
   }
 }
 
-export const outputsSink: Sink = {
-  name: 'step outputs',
-  write(outcome) {
-    // values can hold API text (an account id, a reason): one plain line each, never a command
-    for (const [name, value] of Object.entries(outputValues(outcome)))
-      core.setOutput(name, plain(value, 8000))
-  }
+/** The outputs sinks set themselves, empty unless their sink wrote something. */
+const SINK_OUTPUTS = [Output.checkRunUrl, Output.commentUrl, Output.sarifPath]
+
+/** Writes every output: the contract's, and the sinks' own (empty when a sink made nothing). */
+export function writeOutputs(outcome: Outcome, fromSinks: Record<string, string>): void {
+  const empty = Object.fromEntries(SINK_OUTPUTS.map(name => [name, '']))
+  const values = { ...outputValues(outcome), ...empty, ...fromSinks }
+  // values can hold API text (an account id, a reason): one plain line each, never a command
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, plain(value, 8000))
 }

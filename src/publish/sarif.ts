@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
+import { ACTION_NAME, ACTION_VERSION, Output } from '../constants.js'
 import type { CountedControl } from '../gate.js'
 import type { LocatedSource, Locator } from '../iac.js'
 import type { AccountOutcome, Outcome } from '../outcome.js'
@@ -30,8 +30,6 @@ export const MAX_RESULTS_PER_RUN = 25_000
 export const MAX_RUNS_PER_FILE = 20
 /** A severity the provider does not know counts as critical (fail closed), as it does in the gate. */
 export const UNKNOWN_SECURITY_SEVERITY = '9.5'
-/** The output of contract §11. TODO: move to constants.ts `Output.sarifPath`. */
-const SARIF_PATH_OUTPUT = 'sarif-path'
 
 type Level = 'error' | 'warning'
 
@@ -389,25 +387,17 @@ export function sarifSink(locator: Locator): Sink {
     name: 'SARIF file',
     async write(outcome) {
       const file = outcome.run.sarifPath
-      if (!file) {
-        core.setOutput(SARIF_PATH_OUTPUT, '')
-        return
-      }
+      if (!file) return
       const absolute = path.resolve(file)
       const log = sarifDocument(outcome, locator)
-      try {
-        await mkdir(path.dirname(absolute), { recursive: true })
-        await writeFile(absolute, `${JSON.stringify(log, null, 2)}\n`, 'utf8')
-      } catch (err) {
-        core.setOutput(SARIF_PATH_OUTPUT, '')
-        throw err
-      }
+      await mkdir(path.dirname(absolute), { recursive: true })
+      await writeFile(absolute, `${JSON.stringify(log, null, 2)}\n`, 'utf8')
       if (log.runs.length > MAX_RUNS_PER_FILE)
         core.warning(
           `The SARIF file has ${log.runs.length} runs (one per account); GitHub code scanning accepts at ` +
             `most ${MAX_RUNS_PER_FILE} per upload, so gate at most ${MAX_RUNS_PER_FILE} accounts per SARIF file.`
         )
-      core.setOutput(SARIF_PATH_OUTPUT, plain(absolute, 8000))
+      return { [Output.sarifPath]: absolute }
     }
   }
 }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { RuleResult } from '../gate.js'
-import type { AccountOutcome, Outcome } from '../outcome.js'
+import { decisionFor, type AccountOutcome, type Outcome } from '../outcome.js'
 import type { Control } from '../providers/types.js'
 import { formatScore } from '../score.js'
 import { mostSevereFirst } from '../severity.js'
@@ -215,12 +215,13 @@ function waiverSection(outcome: Outcome, account: AccountOutcome): string[] {
   return lines
 }
 
-function accountSection(outcome: Outcome, account: AccountOutcome): string[] {
+/** One account's verdict: the table of facts, the rules, the baseline and waivers, why, notes. */
+export function accountSummary(outcome: Outcome, account: AccountOutcome): string[] {
   const { report, gate } = account
   const policy = outcome.run.policy
   const lines: string[] = ['| | |', '|---|---|']
-  lines.push(`| Result | **${outcome.result}** |`)
-  lines.push(`| Decision | **${outcome.decision}** |`)
+  lines.push(`| Result | **${account.result}** |`)
+  lines.push(`| Decision | **${decisionFor(account.result)}** |`)
   const minScore = policy ? ` (min-score ${policy.minScore})` : ''
   lines.push(`| Score | ${report ? `${formatScore(report.score)}${minScore}` : 'not available'} |`)
   if (report) {
@@ -257,12 +258,17 @@ function accountSection(outcome: Outcome, account: AccountOutcome): string[] {
     )
   }
   for (const note of report?.notes ?? []) lines.push(`> ${markdown(note)}`, '')
+  return lines
+}
 
-  const failed = gate?.failedControls ?? []
+/** One account's failed controls: the pie, then the controls by severity with their resources. */
+export function failedControlsMarkdown(account: AccountOutcome): string[] {
+  const failed = account.gate?.failedControls ?? []
   const waivedIds = new Set(account.waivers?.waived.map(c => c.id))
-  if (failed.length || report) lines.push(...pie(account))
-  if (failed.length)
+  const lines = [...pie(account)]
+  if (failed.length) {
     lines.push(`### Failed controls (${failed.length})`, '', ...failedControlsSection(failed, waivedIds))
+  }
   return lines
 }
 
@@ -270,7 +276,9 @@ function accountSection(outcome: Outcome, account: AccountOutcome): string[] {
 export function summaryMarkdown(outcome: Outcome, budgetBytes = SUMMARY_BUDGET_BYTES): string {
   const tail = outcome.result === 'fail' && outcome.run.softFail ? ' (soft-fail: the step succeeds)' : ''
   const lines: string[] = [`## ${HEADLINE[outcome.result]} — ${outcome.decision}${tail}`, '']
-  for (const account of outcome.accounts) lines.push(...accountSection(outcome, account))
+  for (const account of outcome.accounts) {
+    lines.push(...accountSummary(outcome, account), ...failedControlsMarkdown(account))
+  }
   if (outcome.error) {
     lines.push(
       '| | |',
