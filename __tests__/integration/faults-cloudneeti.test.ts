@@ -1,48 +1,35 @@
+/** @jest-environment ./__tests__/helpers/node-errors-environment.cjs */
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/local-runner.ts'
-import { FAST, describeFaultTable, type Endpoint } from '../helpers/faults.js'
+import {
+  CLOUDNEETI,
+  FAST,
+  bundleRunner,
+  describeFaultTable,
+  faultCases,
+  inProcessRunner
+} from '../helpers/faults.js'
 import { cloudneetiInputs, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
 
-const ONBOARD = JSON.stringify({
-  cloudType: 'aws',
-  AccountName: 'faulty',
-  AWSAccountId: '123456789012',
-  AWSRoleName: 'Role'
-})
-
-const ENDPOINTS: Endpoint[] = [
-  { name: 'account token', method: 'POST', path: '/token$', mode: 'scan', repeatable: true },
-  { name: 'rescan', method: 'GET', path: '/rescan$', mode: 'scan', repeatable: true },
-  { name: 'job status', method: 'GET', path: '/status$', mode: 'scan', repeatable: true },
-  { name: 'job report', method: 'GET', path: '/job/.*/summary$', mode: 'scan', repeatable: true },
-  { name: 'latest report', method: 'GET', path: '/benchmark/CSBP/summary$', mode: 'audit', repeatable: true },
-  {
-    name: 'onboard',
-    method: 'POST',
-    path: '/onboarding/.*/account/aws$',
-    mode: 'onboard',
-    repeatable: false
-  },
-  { name: 'scope update', method: 'PUT', path: '/config$', mode: 'onboard', repeatable: true }
-]
-
-function inputsFor(mode: string): Record<string, string> {
-  return cloudneetiInputs(emu.url, {
-    ...FAST,
-    mode,
-    ...(mode === 'onboard' ? { 'onboard-account': ONBOARD } : {})
-  })
-}
-
+// The whole table runs in process (__tests__/inprocess/faults-cloudneeti-*.test.ts); here the
+// bundle meets each kind of fault once (the other six are in faults-conformity.test.ts), and
+// run() in process must reach the bundle's verdict in every one of these runs.
 describeFaultTable({
-  provider: 'cloudneeti',
+  title: 'cloudneeti under faults, bundled',
+  provider: CLOUDNEETI,
   emu,
-  endpoints: ENDPOINTS,
-  inputsFor,
-  unrepeatableError: () =>
-    new RegExp(`^Could not onboard the aws account faulty: POST ${emu.url}/onboarding/\\S+ (answered|failed)`)
+  runner: bundleRunner,
+  agreesWith: inProcessRunner,
+  cases: faultCases(CLOUDNEETI, [
+    ['account token', 'HTML body with 200'],
+    ['rescan', '429 with Retry-After'],
+    ['job status', 'connection reset'],
+    ['job report', 'hang past the request timeout'],
+    ['latest report', 'wrong content type'],
+    ['onboard', '500']
+  ])
 })
 
 describe('cloudneeti under faults that last', () => {
