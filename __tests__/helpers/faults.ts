@@ -221,7 +221,9 @@ export interface FaultSuite {
   title: string
   /** The world every case starts from; the fast sample world by default. */
   world?: () => World
-  /** Another way to run the action that must reach the same verdict in every run. */
+  /** What makes the clean run of each mode; the cases' runner by default. */
+  cleanRunner?: Runner
+  /** Another way to run the action that must reach the same verdict in every faulted run. */
   agreesWith?: Runner
 }
 
@@ -236,9 +238,8 @@ export function quickWorld(): World {
 /**
  * Each case, once: the fault hits its request exactly once, and the run recovers to the clean
  * run's verdict or (for a request that must not be repeated) ends in one classified error line
- * naming the request. The clean run of each mode is made once, by the same runner. With
- * `agreesWith`, every run (clean or faulted) is made again by that runner too, which must reach
- * the same verdict: the bundle behaves as `run()` in process does.
+ * naming the request. The clean run of each mode is made once. With `agreesWith`, each faulted
+ * run is made again by that runner too, which must reach the same verdict and error kind.
  */
 export function describeFaultTable(suite: FaultSuite): void {
   const { emu, provider, runner } = suite
@@ -248,17 +249,17 @@ export function describeFaultTable(suite: FaultSuite): void {
     emu.log.length = 0
   }
 
-  /** Runs with the fault (if any) in place; with `agreesWith`, again, and compares. */
-  async function runCase(mode: Mode, fault?: Fault): Promise<RunResult> {
+  /** Runs with the fault in place; with `agreesWith`, again, and compares. */
+  async function faulted(mode: Mode, fault: Fault): Promise<RunResult> {
     const inputs = provider.inputsFor(emu.url, mode)
-    if (fault) emu.addFault(fault)
+    emu.addFault(fault)
     const run = await runner(inputs)
-    expect(emu.log.filter(e => e.fault).length).toBe(fault ? 1 : 0)
+    expect(emu.log.filter(e => e.fault).length).toBe(1)
     if (suite.agreesWith) {
       fresh()
-      if (fault) emu.addFault(fault)
+      emu.addFault(fault)
       const again = await suite.agreesWith(inputs)
-      expect(emu.log.filter(e => e.fault).length).toBe(fault ? 1 : 0)
+      expect(emu.log.filter(e => e.fault).length).toBe(1)
       expect([...verdict(again), again.errorKind]).toEqual([...verdict(run), run.errorKind])
     }
     return run
@@ -266,7 +267,8 @@ export function describeFaultTable(suite: FaultSuite): void {
 
   const baselines = new Map<Mode, RunResult>()
   async function baseline(mode: Mode): Promise<RunResult> {
-    if (!baselines.has(mode)) baselines.set(mode, await runCase(mode))
+    const clean = suite.cleanRunner ?? runner
+    if (!baselines.has(mode)) baselines.set(mode, await clean(provider.inputsFor(emu.url, mode)))
     fresh()
     return baselines.get(mode)!
   }
@@ -278,7 +280,7 @@ export function describeFaultTable(suite: FaultSuite): void {
       async (_name, fault, expected, { endpoint }) => {
         const clean = await baseline(endpoint.mode)
         expect(clean.outputs.result).toMatch(/^(pass|fail)$/)
-        const run = await runCase(endpoint.mode, {
+        const run = await faulted(endpoint.mode, {
           method: endpoint.method,
           path: endpoint.path,
           ...FAULTS[fault]

@@ -7,20 +7,24 @@ import {
   bundleRunner,
   describeFaultTable,
   faultCases,
-  inProcessRunner
+  inProcessRunner,
+  quickWorld
 } from '../helpers/faults.js'
 import { cloudneetiInputs, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
 
 // The whole table runs in process (__tests__/inprocess/faults-cloudneeti-*.test.ts); here the
-// bundle meets each kind of fault once (the other six are in faults-conformity.test.ts), and
-// run() in process must reach the bundle's verdict in every one of these runs.
+// bundle meets each kind of fault once (the other six are in faults-conformity.test.ts): it must
+// reach the verdict of a clean run() in process, and run() in process under the same fault
+// must reach the bundle's verdict, error kind included.
 describeFaultTable({
   title: 'cloudneeti under faults, bundled',
   provider: CLOUDNEETI,
   emu,
+  world: quickWorld,
   runner: bundleRunner,
+  cleanRunner: inProcessRunner,
   agreesWith: inProcessRunner,
   cases: faultCases(CLOUDNEETI, [
     ['account token', 'HTML body with 200'],
@@ -46,22 +50,6 @@ describe('cloudneeti under faults that last', () => {
     expect(run.outputs.reason).toMatch(
       /^Timed out after 3 s waiting for scan job \S+; the last status check failed: Could not read the status of scan job \S+: GET \S+\/status answered 503: "Service Unavailable"/
     )
-  })
-
-  it('a report endpoint failing for good ends after the retries with the status and the service message', async () => {
-    emu.addFault({
-      path: '/summary$',
-      times: 0,
-      status: 500,
-      body: '{"statusCode":500,"message":"Report store offline","result":null}',
-      contentType: 'application/json'
-    })
-    const run = await runAction(cloudneetiInputs(emu.url, FAST))
-    expect(run.outputs.result).toBe('error')
-    expect(run.outputs.reason).toMatch(
-      /^Could not download the CSBP report of job \S+: GET \S+\/summary answered 500: "Report store offline"\. The service had a problem; re-run later\.$/
-    )
-    expect(emu.log.filter(e => e.fault).length).toBe(5)
   })
 
   it('a Retry-After beyond the time left fails at once instead of sleeping past the deadline', async () => {
