@@ -232,7 +232,7 @@ export interface FaultSuite {
  * long as its scan, and the table is 150 runs.
  */
 export function quickWorld(): World {
-  return fastWorld(w => (w.timing = { pendingSeconds: 0.02, scanSeconds: 0.1, tokenLifetimeSeconds: 3600 }))
+  return fastWorld(w => (w.timing = { pendingSeconds: 0.01, scanSeconds: 0.03, tokenLifetimeSeconds: 3600 }))
 }
 
 /**

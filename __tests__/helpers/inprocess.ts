@@ -1,7 +1,7 @@
 /**
  * Runs the action in the test's own process through `run()`, the way `dist/index.js` does, but
  * with the waits cut short: retries back off for milliseconds, and every wait that goes through
- * the clock (backoff, Retry-After, polling) lasts a twentieth of what the action asked for.
+ * the clock (backoff, Retry-After, polling) lasts a fiftieth of what the action asked for.
  * Deadlines still use the real time, and so does the per-request timeout.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,7 +19,7 @@ import { actionYaml } from '../../scripts/local-runner.ts'
 export const FAST_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 5, maxDelayMs: 100 }
 
 /** The real time, with every wait `factor` times shorter. */
-export function fastClock(factor = 20): Clock {
+export function fastClock(factor = 50): Clock {
   return { now: () => Date.now(), sleep: (ms, signal) => sleep(ms / factor, signal) }
 }
 
