@@ -228,8 +228,8 @@ export interface FaultSuite {
 }
 
 /**
- * The sample world with scans that end in a tenth of a second: a run in process takes about as
- * long as its scan, and the table is 150 runs.
+ * The sample world with scans that end in 30 ms: a run in process takes about as long as its
+ * scan and first poll, and the table is 156 runs.
  */
 export function quickWorld(): World {
   return fastWorld(w => (w.timing = { pendingSeconds: 0.01, scanSeconds: 0.03, tokenLifetimeSeconds: 3600 }))
