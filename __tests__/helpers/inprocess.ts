@@ -23,6 +23,25 @@ export function fastClock(factor = 50): Clock {
   return { now: () => Date.now(), sleep: (ms, signal) => sleep(ms / factor, signal) }
 }
 
+/**
+ * A clock of the run's own: it starts at `start` and moves only when the run waits, by as much as
+ * the run asked for, so the waits can be checked to the millisecond. Each wait lasts a `factor`th
+ * of that in real time, so a service's state (which follows the real time) moves on meanwhile.
+ */
+export function virtualClock(start: number, factor = 50): Clock & { waits: number[] } {
+  let now = start
+  const waits: number[] = []
+  return {
+    waits,
+    now: () => now,
+    sleep: async (ms, signal) => {
+      waits.push(ms)
+      await sleep(ms / factor, signal)
+      now += ms
+    }
+  }
+}
+
 export interface InProcessRun {
   /** The exit code the step would end with: 1 when the action called setFailed. */
   code: number

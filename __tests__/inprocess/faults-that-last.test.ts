@@ -1,8 +1,7 @@
 /** @jest-environment ./__tests__/helpers/node-errors-environment.cjs */
 import { describe, expect, it } from '@jest/globals'
-import { systemClock } from '../../src/clock.js'
-import { FAST } from '../helpers/faults.js'
-import { runInProcess } from '../helpers/inprocess.js'
+import { FAST, quickWorld } from '../helpers/faults.js'
+import { runInProcess, virtualClock } from '../helpers/inprocess.js'
 import { cloudneetiInputs, conformityInputs, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
@@ -28,19 +27,23 @@ describe('cloudneeti under faults that last, in process', () => {
     expect(emu.log.filter(e => e.fault).length).toBe(5)
   })
 
-  // in process, on the real clock: the date must still be ahead when the first rescan is made,
-  // and the bundle's child process can take that long just to start on a loaded runner
   it('a Retry-After given as an HTTP date is honoured', async () => {
-    // an HTTP date has whole seconds: this one is 2 to 3 s away
-    const at = new Date(Date.now() + 3000).toUTCString()
+    emu.setWorld(quickWorld())
+    // the run's clock starts on a whole second and moves only by its waits: the date (whole
+    // seconds too) is 2 s ahead of it when the rescan is answered, however long that took
+    const start = Math.ceil(Date.now() / 1000) * 1000
+    const at = new Date(start + 2000).toUTCString()
     emu.addFault({ path: '/rescan$', status: 429, headers: { 'Retry-After': at } })
-    const run = await runInProcess(cloudneetiInputs(emu.url, FAST), { clock: systemClock })
+    const clock = virtualClock(start)
+    const run = await runInProcess(cloudneetiInputs(emu.url, FAST), { clock })
     expect(run.outputs.result).toBe('pass')
     const rescans = emu.log.filter(e => e.path.endsWith('/rescan'))
     expect(rescans).toHaveLength(2)
-    // not asked again before the date (a timer may fire a few ms early against Date.now())
-    expect(rescans[0].time).toBeLessThan(Date.parse(at))
-    expect(rescans[1].time).toBeGreaterThanOrEqual(Date.parse(at) - 50)
+    // the run's first wait, between the two rescans, lasts until the date
+    expect(run.log).toContainEqual(
+      expect.stringMatching(/\/rescan failed \(429\b.*\); retry 1 of 4 in 2\.0 s$/)
+    )
+    expect(clock.waits[0]).toBe(2000)
   })
 })
 
