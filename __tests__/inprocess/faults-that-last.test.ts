@@ -8,8 +8,7 @@ const emu = useEmulator()
 
 // Faults that do not go away, where what counts is how many times the request is made and what
 // the error then says, not how long the backoff between the attempts is: run() in process, with
-// the action's number of retries and backoff in milliseconds. The ones about deadlines run the
-// bundle, in __tests__/integration/faults-*.test.ts.
+// the action's number of retries and backoff in milliseconds, or a clock of the run's own.
 describe('cloudneeti under faults that last, in process', () => {
   it('a report endpoint failing for good ends after the retries with the status and the service message', async () => {
     emu.addFault({
@@ -25,6 +24,37 @@ describe('cloudneeti under faults that last, in process', () => {
       /^Could not download the CSBP report of job \S+: GET \S+\/summary answered 500: "Report store offline"\. The service had a problem; re-run later\.$/
     )
     expect(emu.log.filter(e => e.fault).length).toBe(5)
+  })
+
+  // the deadlines below are on a clock of the run's own, which moves only by the waits the run
+  // asks for: when the run ends no longer depends on how fast the machine is
+  it('a status endpoint down for good ends in a timeout that names the last failure', async () => {
+    emu.addFault({
+      path: '/status$',
+      times: 0,
+      status: 503,
+      body: '{"message":"Service Unavailable"}',
+      contentType: 'application/json'
+    })
+    const clock = virtualClock(Date.now())
+    const run = await runInProcess(cloudneetiInputs(emu.url, { ...FAST, timeout: '3' }), { clock })
+    expect(run.outputs.result).toBe('error')
+    expect(run.outputs.reason).toMatch(
+      /^Timed out after 3 s waiting for scan job \S+; the last status check failed: Could not read the status of scan job \S+: GET \S+\/status answered 503: "Service Unavailable"/
+    )
+  })
+
+  it('a Retry-After beyond the time left fails at once instead of sleeping past the deadline', async () => {
+    emu.addFault({ path: '/status$', times: 0, status: 429, headers: { 'Retry-After': '120' } })
+    const start = Date.now()
+    const clock = virtualClock(start)
+    const run = await runInProcess(cloudneetiInputs(emu.url, { ...FAST, timeout: '4' }), { clock })
+    expect(run.outputs.result).toBe('error')
+    expect(run.outputs.reason).toMatch(/Timed out after 4 s.*answered 429/)
+    expect(run.log).toContainEqual(expect.stringMatching(/asked to retry after 120 s, past the time left/))
+    // at once: the status was asked for once, and the run's clock stopped short of the deadline
+    expect(emu.log.filter(e => e.fault)).toHaveLength(1)
+    expect(clock.now()).toBeLessThan(start + 4000)
   })
 
   it('a Retry-After given as an HTTP date is honoured', async () => {
