@@ -1,10 +1,11 @@
 /** @jest-environment ./__tests__/helpers/node-errors-environment.cjs */
-import { describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import { FAST, quickWorld } from '../helpers/faults.js'
 import { runInProcess, virtualClock } from '../helpers/inprocess.js'
 import { cloudneetiInputs, conformityInputs, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
+beforeEach(() => emu.setWorld(quickWorld()))
 
 // Faults that do not go away, where what counts is how many times the request is made and what
 // the error then says, not how long the backoff between the attempts is: run() in process, with
@@ -58,7 +59,6 @@ describe('cloudneeti under faults that last, in process', () => {
   })
 
   it('a Retry-After given as an HTTP date is honoured', async () => {
-    emu.setWorld(quickWorld())
     // the run's clock starts on a whole second and moves only by its waits: the date (whole
     // seconds too) is 2 s ahead of it when the rescan is answered, however long that took
     const start = Math.ceil(Date.now() / 1000) * 1000
