@@ -1,48 +1,40 @@
+/** @jest-environment ./__tests__/helpers/node-errors-environment.cjs */
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/local-runner.ts'
-import { FAST, describeFaultTable, type Endpoint } from '../helpers/faults.js'
+import {
+  CONFORMITY,
+  FAST,
+  bundleRunner,
+  describeFaultTable,
+  faultCases,
+  inProcessRunner,
+  quickWorld
+} from '../helpers/faults.js'
 import { SAMPLE, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
 const cc = SAMPLE.conformity
 const emu = useEmulator()
 
-const ONBOARD = JSON.stringify({
-  cloudType: 'aws',
-  name: 'faulty',
-  environment: 'test',
-  roleArn: 'arn:aws:iam::123456789012:role/CC'
-})
-
-const ENDPOINTS: Endpoint[] = [
-  { name: 'whoami', method: 'GET', path: '/users/whoami$', mode: 'scan', repeatable: true },
-  { name: 'account', method: 'GET', path: `/accounts/${cc.accounts.prod}$`, mode: 'scan', repeatable: true },
-  { name: 'scan', method: 'POST', path: '/scan$', mode: 'scan', repeatable: true },
-  { name: 'checks', method: 'GET', path: '/checks$', mode: 'audit', repeatable: true },
-  {
-    name: 'external id',
-    method: 'GET',
-    path: '/organisation/external-id$',
-    mode: 'onboard',
-    repeatable: true
-  },
-  { name: 'create account', method: 'POST', path: '/v1/accounts$', mode: 'onboard', repeatable: false }
-]
-
-function inputsFor(mode: string): Record<string, string> {
-  return conformityInputs(emu.url, {
-    ...FAST,
-    mode,
-    ...(mode === 'onboard' ? { 'onboard-account': ONBOARD } : {})
-  })
-}
-
+// The whole table runs in process (__tests__/inprocess/faults-conformity-*.test.ts); here the
+// bundle meets each kind of fault once (the other six are in faults-cloudneeti.test.ts): it must
+// reach the verdict of a clean run() in process, and run() in process under the same fault
+// must reach the bundle's verdict, error kind included.
 describeFaultTable({
-  provider: 'conformity',
+  title: 'conformity under faults, bundled',
+  provider: CONFORMITY,
   emu,
-  endpoints: ENDPOINTS,
-  inputsFor,
-  unrepeatableError: () =>
-    new RegExp(`^Could not create the aws account faulty: POST ${emu.url}/v1/accounts (answered|failed)`)
+  world: quickWorld,
+  runner: bundleRunner,
+  cleanRunner: inProcessRunner,
+  agreesWith: inProcessRunner,
+  cases: faultCases(CONFORMITY, [
+    ['whoami', 'truncated JSON'],
+    ['account', '504'],
+    ['scan', '503'],
+    ['checks', '502'],
+    ['external id', 'empty body'],
+    ['create account', '429 without Retry-After']
+  ])
 })
 
 describe('conformity under faults: the scan request', () => {
@@ -55,15 +47,5 @@ describe('conformity under faults: the scan request', () => {
     expect(scans).toHaveLength(2)
     const lastAccountRead = emu.log.filter(e => e.path === `/v1/accounts/${cc.accounts.prod}`).at(-1)!
     expect(lastAccountRead.time - scans[1].time).toBeGreaterThanOrEqual(500)
-  })
-
-  it('a checks endpoint failing for good is an error, never a verdict on partial data', async () => {
-    emu.addFault({ path: '/checks$', times: 0, status: 502, action: 'html' })
-    const run = await runAction(conformityInputs(emu.url, { ...FAST, mode: 'audit' }))
-    expect(run.outputs.result).toBe('error')
-    expect(run.outputs.score).toBe('')
-    expect(run.outputs.reason).toMatch(
-      /^Could not read the checks of account cc-acc-prod: GET \S+\/v1\/checks\?\S+ answered 502: "an HTML error page"/
-    )
   })
 })
