@@ -96,6 +96,7 @@ export async function runInProcess(
       log: {
         info: m => log.push(`info: ${m}`),
         warning: m => log.push(`warning: ${m}`),
+        notice: m => log.push(`notice: ${m}`),
         debug: m => log.push(`debug: ${m}`)
       },
       sinks: [],

@@ -60,7 +60,8 @@ export interface NetworkFailure {
 
 /** Classifies a thrown transport error; undefined when it is not a network failure. */
 export function networkFailure(err: unknown): NetworkFailure | undefined {
-  if (!(err instanceof Error)) return undefined
+  // duck-typed: an error from another realm (a vm context, a test runner) is no `instanceof Error`
+  if (!err || typeof err !== 'object' || typeof (err as Error).message !== 'string') return undefined
   const code = (err as NodeJS.ErrnoException).code
   if (code && NETWORK_CODES.has(code)) {
     const descriptions: Record<string, string> = {
@@ -75,9 +76,10 @@ export function networkFailure(err: unknown): NetworkFailure | undefined {
       description: descriptions[code] ?? code
     }
   }
-  if (/^Request timeout/.test(err.message))
+  const message = (err as Error).message
+  if (/^Request timeout/.test(message))
     return { code: 'TIMEOUT', notSent: false, description: 'no answer within the request timeout' }
-  if (/socket hang up/i.test(err.message))
+  if (/socket hang up/i.test(message))
     return { code: 'ECONNRESET', notSent: false, description: 'connection closed by the server' }
   return undefined
 }
