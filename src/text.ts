@@ -3,34 +3,187 @@
  * nor HTML, a link or an @-mention in Markdown. Everything printed goes through these.
  */
 
+/**
+ * Text with, for each of its UTF-16 units, the span [from, to) of the original text it stands for,
+ * so a secret found after the text was transformed can be masked in the original.
+ */
+interface Traced {
+  text: string
+  from: number[]
+  to: number[]
+}
+
+function traced(text: string): Traced {
+  const from = Array.from({ length: text.length }, (_, i) => i)
+  return { text, from, to: from.map(i => i + 1) }
+}
+
+/**
+ * String.replace for a global pattern whose matches are never empty, keeping track of origins:
+ * each character of a replacement stands for the whole match it replaces.
+ */
+function replaceTraced(source: Traced, pattern: RegExp, replacement: (match: string) => string): Traced {
+  const out: Traced = { text: '', from: [], to: [] }
+  const emit = (piece: string, from: number, to: number) => {
+    out.text += piece
+    for (let i = 0; i < piece.length; i++) {
+      out.from.push(from)
+      out.to.push(to)
+    }
+  }
+  let at = 0
+  for (const match of source.text.matchAll(pattern)) {
+    for (; at < match.index; at++) emit(source.text[at], source.from[at], source.to[at])
+    at = match.index + match[0].length
+    emit(replacement(match[0]), source.from[match.index], source.to[at - 1])
+  }
+  for (; at < source.text.length; at++) emit(source.text[at], source.from[at], source.to[at])
+  return out
+}
+
+/**
+ * Format characters (bidi controls, zero-width characters, BOM, soft hyphen, tags) and other
+ * default-ignorable ones are invisible: they can reorder what a reader sees, hide text, or sit
+ * between the characters of a command marker, which the runner's culture-aware matching reads
+ * through. None is worth keeping in a log line or a summary, so they are removed.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu
+/** Line breaks of every kind and the other control characters; folded into one space. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+/** In a `u` regex a surrogate class matches only unpaired halves, which no encoder can write. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/gu
+
+/** Removes what cannot be seen and makes the text one line. */
+function fold(text: Traced): Traced {
+  const wellFormed = replaceTraced(text, LONE_SURROGATE, () => '\uFFFD')
+  return replaceTraced(
+    replaceTraced(wellFormed, INVISIBLE, () => ''),
+    CONTROL_CHARS,
+    () => ' '
+  )
+}
+
+/**
+ * Characters left after fold() that an ICU collator may still give no weight (combining marks and
+ * a few fillers), so the runner could read `:\u0301:` as `::`.
+ */
+const WEIGHTLESS = '[\\p{M}\\u0640\\u180A\\uFE73]*'
+const COLON_BEFORE_COLON = new RegExp(`:${WEIGHTLESS}(?=:)`, 'gu')
+const HASH_BEFORE_HASH_OR_BRACKET = new RegExp(`#${WEIGHTLESS}(?=[#[])`, 'gu')
+
+/**
+ * The runner reads `::name::` at the start of a line and the legacy `##[name]` anywhere in it (see
+ * __tests__/helpers/runner-commands.ts for how it parses). A space after every `:` that precedes
+ * another `:` and after every `#` that precedes `#` or `[` leaves neither marker, however long the
+ * run, and the result has no pair left to break, so this is idempotent. Since no `#` is followed by
+ * `#` or `[`, two outputs side by side cannot form `##[` either.
+ */
+function neutralize(text: Traced): Traced {
+  const colons = replaceTraced(text, COLON_BEFORE_COLON, match => `${match} `)
+  return replaceTraced(colons, HASH_BEFORE_HASH_OR_BRACKET, match => `${match} `)
+}
+
+/** The forms text takes on its way to plain(): as it came, folded, neutralised. */
+function stages(text: string): Traced[] {
+  const raw = traced(text)
+  const folded = fold(raw)
+  return [raw, folded, neutralize(folded)]
+}
+
+/** Every form a registered secret can take in text this module has folded or neutralised. */
 const secrets = new Set<string>()
+/** Shorter strings are too common to be secrets; masking them would garble everything. */
+const MIN_SECRET_LENGTH = 3
 
 /**
  * Remembers a secret so no text this module produces can carry it, even when a service echoes a
  * key or token back in an error. Masking by the runner is the first line; this is the second.
+ * The runner masks the exact value only; this also masks the forms plain() gives it (a secret
+ * with a line break, `::` or an invisible character), each line of a multi-line secret, which
+ * a service may echo with other line breaks, and each of these without surrounding whitespace.
  */
 export function registerSecret(secret: string): void {
-  if (secret.length >= 3) secrets.add(secret)
+  const forms = [...stages(secret).map(stage => stage.text), ...secret.split(/\r\n|\r|\n/)]
+  // trimmed too: a service, or this action, may trim a message that starts or ends with a secret
+  for (const form of [...forms, ...forms.map(f => f.trim())])
+    if (form.trim().length >= MIN_SECRET_LENGTH) secrets.add(form)
 }
 
-function redact(text: string): string {
-  let out = text
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('***')
-  return out
+/**
+ * Masks every registered secret. Overlapping and nested occurrences (one secret inside another, or
+ * `ABA` in `ABABA`) are masked as one span, so no piece of a secret is left beside a mask. Call it
+ * before text is shortened: a cut secret is no longer whole, and neither the runner nor this can
+ * recognise the piece that is left.
+ */
+export function redact(text: string, mask = '***'): string {
+  return maskSpans(text, merge(occurrences(text)), mask)
 }
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+/** Where any form of any registered secret occurs, overlapping occurrences included. */
+function occurrences(text: string): Array<[number, number]> {
+  const found: Array<[number, number]> = []
+  for (const secret of secrets) {
+    for (let i = text.indexOf(secret); i >= 0; i = text.indexOf(secret, i + 1))
+      found.push([i, i + secret.length])
+  }
+  return found
+}
 
-/** One line, no control characters, no `::` that a runner could read as a command, bounded length. */
+/** Sorted, with overlapping or touching spans joined. */
+function merge(spans: Array<[number, number]>): Array<[number, number]> {
+  const merged: Array<[number, number]> = []
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    const last = merged[merged.length - 1]
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end)
+    else merged.push([start, end])
+  }
+  return merged
+}
+
+function maskSpans(text: string, spans: Array<[number, number]>, mask: string): string {
+  let out = ''
+  let at = 0
+  for (const [start, end] of spans) {
+    out += `${text.slice(at, start)}${mask}`
+    at = end
+  }
+  return `${out}${text.slice(at)}`
+}
+
+/**
+ * One line, nothing invisible, no workflow command in either form, bounded length: safe to print
+ * on its own, after another plain() result, or after any text that does not end a partial marker.
+ */
 export function plain(text: unknown, max = 500): string {
-  let s = redact(String(text ?? ''))
-    .replace(CONTROL_CHARS, ' ')
-    // every colon followed by another gets a space, so a run of three or more cannot leave `::`
-    .replace(/:(?=:)/g, ': ')
-    .trim()
-  if (s.length > max) s = `${s.slice(0, max - 1)}…`
-  // again: folding control characters could have joined the pieces of a secret
-  return redact(s)
+  // Secrets are sought in every form the text takes (a zero-width character removed or a line
+  // break folded can join a secret's pieces) and masked in the original at once: masking one
+  // form before the next is searched could break an occurrence of another secret there and leave
+  // its pieces. Then the text is transformed again and only then shortened, so what is cut is
+  // already masked. The mask `***` holds no `:`, `#` or `[`, so masking never forms a marker.
+  const original = String(text ?? '')
+  const spans = stages(original).flatMap(stage =>
+    occurrences(stage.text).map(([start, end]): [number, number] => [stage.from[start], stage.to[end - 1]])
+  )
+  const [, , safe] = stages(maskSpans(original, merge(spans), '***'))
+  // a last pass for a secret that the mask itself completes (one ending in `*`)
+  return redact(shorten(safe.text.trim(), max))
+}
+
+/** At most max characters (max ≥ 1), the last an ellipsis when cut; never half a surrogate pair. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, Math.max(0, max - 1))
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`
+}
+
+/**
+ * For annotation properties (title, file) and step outputs. @actions/core escapes `%`, CR and LF
+ * (and `:` and `,` in properties) but knows nothing of the legacy `##[` form or invisible
+ * characters. Outputs get this one-line form by decision: a workflow that puts an output into a
+ * `run:` script or a log line then gets one line, and no output of this action needs more.
+ */
+export function commandSafe(text: unknown, max = 1000): string {
+  return plain(text, max)
 }
 
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+!|~>]/g

@@ -2,7 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'
 import { ActionError } from '../../src/errors.js'
 import { evaluateGate } from '../../src/gate.js'
-import { redactUrl } from '../../src/http/messages.js'
+import { redactUrl, serviceMessage } from '../../src/http/messages.js'
 import { parseInputs } from '../../src/inputs.js'
 import { actionsLogger } from '../../src/log.js'
 import { normalizeCloudneetiReport } from '../../src/providers/cloudneeti/normalize.js'
@@ -11,6 +11,7 @@ import { normalizeConformityResults } from '../../src/providers/conformity/norma
 import { checksPage } from '../../src/providers/conformity/schemas.js'
 import { parseResponse } from '../../src/providers/parse.js'
 import { markdown, plain, registerSecret } from '../../src/text.js'
+import { RUNNER_COMMAND_NAMES, runnerCommands } from '../helpers/runner-commands.js'
 
 /**
  * The test command runs a pinned seed so CI is repeatable; `npm run fuzz` explores new seeds with
@@ -22,6 +23,36 @@ const RUNS = {
   // `random` lets fast-check draw a seed; it prints the seed with any counterexample
   ...(SEED === 'random' ? {} : { seed: Number(SEED) })
 }
+/** Pieces that, joined, folded, cut or escaped, could become a command, markup, a link or a mention. */
+const hostilePiece = fc.constantFrom(
+  ...[
+    ':',
+    '::',
+    ':::',
+    '#',
+    '##',
+    '##[',
+    '###[',
+    '##[##[',
+    '[',
+    ']',
+    'add-mask',
+    'ADD-MASK',
+    'stop-commands'
+  ],
+  ...[' ', '\t', '\n', '\r', '\r\n', '\u2028', '\u0085', '\u0000', '%0A', '\ud800', 'x', '1. ', '- '],
+  ...['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u0301', '\u0591'],
+  ...['\u202a', '\u202e', '\u2066', '\u2069', '\u200e', '\u200f', '\u061c'],
+  ...['&#64;', '&#x40;', '&commat;', '&amp;', '&', ';', '@', '@octocat', 'a@b.co', 'mailto:', '#1', 'GH-1'],
+  ...['www.', 'WWW.', 'example.com', 'http://', 'https://', 'ftp://', '/'],
+  ...['<', '>', '`', '\\', '|', '*', '_', '(', ')', '~', '$', '!', '"']
+)
+/** A command in either form, placed anywhere in random text. */
+const embeddedCommand = fc
+  .tuple(fc.string(), fc.constantFrom(...RUNNER_COMMAND_NAMES), fc.boolean(), fc.string())
+  .map(([before, name, legacy, after]) =>
+    legacy ? `${before}##[${name}]${after}` : `${before}\n  ::${name} name=x::${after}`
+  )
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.constantFrom(
@@ -34,16 +65,12 @@ const hostileText = fc.oneof(
     '[a](b)',
     // a counterexample from a CI run: three colons once left `::` behind
     ':::',
-    '::::add-mask:::x'
+    '::::add-mask:::x',
+    'Running ##[stop-commands]tok'
   ),
-  fc
-    .array(
-      fc.constantFrom(':', '\n', '\r', '@', '<', '>', '`', '[', ']', '(', ')', '%', 'a', ' ', '\u2028'),
-      { maxLength: 40 }
-    )
-    .map(a => a.join(''))
+  fc.array(hostilePiece, { maxLength: 30 }).map(a => a.join('')),
+  embeddedCommand
 )
-
 /** Mostly well-formed, sometimes wrong: weight 4 for the right shape, 1 for a wrong one. */
 function mostly<T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 })
@@ -176,12 +203,24 @@ describe('normalization never crashes and never invents a verdict', () => {
 })
 
 describe('API text never becomes a command, markup or a mention', () => {
-  it('plain(): one line, no `::`', () => {
+  const commandsIn = (stdout: string) => runnerCommands(stdout).map(c => `${c.form}${c.name}`)
+  /** Text the action prints before API text: its own words, or other API text, plain()ed. */
+  const prefix = fc.oneof(
+    fc.constantFrom('', 'Status: ', 'GET https://h/x answered 500: "', '::warning::', '::error title=T::'),
+    hostileText.map(s => `${plain(s)} `),
+    hostileText.map(s => plain(s))
+  )
+
+  it('plain(): one line, nothing invisible, no command in either form, after any prefix', () => {
     fc.assert(
-      fc.property(hostileText, s => {
-        const out = plain(s)
-        expect(out).not.toMatch(/[\r\n\u2028\u2029]/)
+      fc.property(prefix, hostileText, fc.integer({ min: 1, max: 600 }), (before, s, max) => {
+        const out = plain(s, max)
+        expect(out.length).toBeLessThanOrEqual(max)
+        expect(out).not.toMatch(/[\p{Cc}\p{Cf}\u2028\u2029]/u)
         expect(out).not.toContain('::')
+        expect(out).not.toContain('##[')
+        expect(commandsIn(`${before}${out}`)).toEqual(commandsIn(before))
+        expect(plain(out, max)).toBe(out)
       }),
       RUNS
     )
@@ -199,7 +238,7 @@ describe('API text never becomes a command, markup or a mention', () => {
     )
   })
 
-  it('the logger prints exactly one line that cannot start a workflow command', () => {
+  it('the logger prints one line per message and no command but its own', () => {
     const writes: string[] = []
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       writes.push(String(chunk))
@@ -211,12 +250,10 @@ describe('API text never becomes a command, markup or a mention', () => {
           writes.length = 0
           actionsLogger.info(`Status: ${s}`)
           actionsLogger.info(s)
-          const lines = writes
-            .join('')
-            .split(/\r?\n/)
-            .filter(l => l !== '')
-          expect(lines.length).toBeLessThanOrEqual(2)
-          for (const line of lines) expect(line.startsWith('::')).toBe(false)
+          actionsLogger.warning(s)
+          const stdout = writes.join('')
+          expect(stdout.split(/\r?\n/).filter(l => l !== '').length).toBeLessThanOrEqual(3)
+          expect(commandsIn(stdout)).toEqual(['::warning'])
         }),
         RUNS
       )
@@ -238,6 +275,42 @@ describe('secrets are never printed', () => {
         expect(plain(`${before}${key}${after}`, 10_000)).not.toContain(key)
         expect(markdown(`${before}${key}${after}`, 10_000)).not.toContain(key)
       }),
+      RUNS
+    )
+  })
+
+  it('no piece of a secret is printed, however it is echoed and wherever the text is cut', () => {
+    // the secret's letters never occur around it, so any of them in the output is a piece of it
+    const letters = /[QZXJVKW]/
+    const key = fc
+      .array(fc.oneof(fc.constantFrom(...'QZXJVKW'), fc.constantFrom('::', '##[', '\n', ' ', '@', 'www.')), {
+        minLength: 3,
+        maxLength: 30
+      })
+      .map(a => a.join(''))
+      .filter(k => letters.test(k) && k.trim().length >= 3)
+    const echoes = [
+      (k: string) => k,
+      (k: string) => k.replace(/\n/g, '\r\n'),
+      (k: string) => [...k].join('\u200b'),
+      (k: string) => k.replace(/:/g, ':\u2060')
+    ]
+    const around = hostileText.map(t => t.replace(/[QZXJVKW]/g, ''))
+    fc.assert(
+      fc.property(
+        key,
+        fc.nat(echoes.length - 1),
+        around,
+        around,
+        fc.integer({ min: 1, max: 400 }),
+        (k, how, a, b, max) => {
+          registerSecret(k)
+          const text = `${a}${echoes[how](k)}${b}`
+          expect(plain(text, max)).not.toMatch(letters)
+          expect(markdown(text, max)).not.toMatch(letters)
+          expect(plain(serviceMessage(undefined, text) ?? '', max)).not.toMatch(letters)
+        }
+      ),
       RUNS
     )
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { markdown, plain } from '../../src/text.js'
+import { commandSafe, markdown, plain } from '../../src/text.js'
+import { runnerCommands } from '../helpers/runner-commands.js'
 
 describe('untrusted text', () => {
   it('cannot start or end a workflow command in the log', () => {
@@ -8,6 +9,44 @@ describe('untrusted text', () => {
     expect(plain('a\r\nb\u2028c')).toBe('a b c')
     expect(plain(':::')).toBe(': : :')
     expect(plain('x::::warning::y')).not.toContain('::')
+  })
+
+  it.each([
+    'Running ##[stop-commands]tok',
+    '##[add-mask]x',
+    'x ###[add-mask]y',
+    '##[##[debug]z',
+    '##[ADD-MASK]k',
+    // the pieces join once the character between them is removed or folded
+    'a #\u200b#[stop-commands]t',
+    'a #\u202e#\ufeff[add-mask]t',
+    '#\u0000#[add-mask]x',
+    '#\n#[add-mask]x',
+    // the runner's culture-aware matching reads `::` and `##[` through such characters
+    '::add-mask:\u200b:x',
+    ':\u00ad:add-mask:\u2060:x',
+    'a #\u0301#[add-mask]x'
+  ])('never leaves a command in either form: %j', text => {
+    const out = plain(text)
+    expect(runnerCommands(out)).toEqual([])
+    expect(runnerCommands(`Status: ${out}`)).toEqual([])
+    expect(out).not.toMatch(/#\p{M}*[#[]|:\p{M}*:/u)
+  })
+
+  it('cannot stop command processing, so a later add-mask still works', () => {
+    const stdout = `Scan said: ${plain('Running ##[stop-commands]tok')}\n::add-mask::key\n`
+    expect(runnerCommands(stdout)).toEqual([{ line: 1, form: '::', name: 'add-mask', data: 'key' }])
+  })
+
+  it('is idempotent', () => {
+    for (const text of ['::a:::b', '##[x] ###[', 'a\u200b\n:\u0301:b', ' x '.repeat(300)])
+      expect(plain(plain(text))).toBe(plain(text))
+  })
+
+  it('gives annotation properties and outputs one line with no command', () => {
+    const value = commandSafe('line one\n##[stop-commands]t\r\n::set-output name=x::y')
+    expect(value).toBe('line one # # [stop-commands]t : :set-output name=x: :y')
+    expect(runnerCommands(value)).toEqual([])
   })
 
   it('is bounded in length', () => {
