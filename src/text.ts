@@ -23,22 +23,26 @@ function traced(text: string): Traced {
  * each character of a replacement stands for the whole match it replaces.
  */
 function replaceTraced(source: Traced, pattern: RegExp, replacement: (match: string) => string): Traced {
-  const out: Traced = { text: '', from: [], to: [] }
-  const emit = (piece: string, from: number, to: number) => {
-    out.text += piece
-    for (let i = 0; i < piece.length; i++) {
-      out.from.push(from)
-      out.to.push(to)
-    }
+  if (source.text.search(pattern) < 0) return source
+  const out = { pieces: [] as string[], from: [] as number[], to: [] as number[] }
+  const origin = (from: number, to: number) => {
+    out.from.push(from)
+    out.to.push(to)
+  }
+  const keep = (start: number, end: number) => {
+    out.pieces.push(source.text.slice(start, end))
+    for (let i = start; i < end; i++) origin(source.from[i], source.to[i])
   }
   let at = 0
   for (const match of source.text.matchAll(pattern)) {
-    for (; at < match.index; at++) emit(source.text[at], source.from[at], source.to[at])
+    keep(at, match.index)
     at = match.index + match[0].length
-    emit(replacement(match[0]), source.from[match.index], source.to[at - 1])
+    const piece = replacement(match[0])
+    out.pieces.push(piece)
+    for (let i = 0; i < piece.length; i++) origin(source.from[match.index], source.to[at - 1])
   }
-  for (; at < source.text.length; at++) emit(source.text[at], source.from[at], source.to[at])
-  return out
+  keep(at, source.text.length)
+  return { text: out.pieces.join(''), from: out.from, to: out.to }
 }
 
 /**
@@ -161,10 +165,11 @@ export function plain(text: unknown, max = 500): string {
   // its pieces. Then the text is transformed again and only then shortened, so what is cut is
   // already masked. The mask `***` holds no `:`, `#` or `[`, so masking never forms a marker.
   const original = String(text ?? '')
-  const spans = stages(original).flatMap(stage =>
+  const forms = stages(original)
+  const spans = forms.flatMap(stage =>
     occurrences(stage.text).map(([start, end]): [number, number] => [stage.from[start], stage.to[end - 1]])
   )
-  const [, , safe] = stages(maskSpans(original, merge(spans), '***'))
+  const safe = spans.length ? stages(maskSpans(original, merge(spans), '***'))[2] : forms[2]
   // a last pass for a secret that the mask itself completes (one ending in `*`)
   return redact(shorten(safe.text.trim(), max))
 }
@@ -186,17 +191,49 @@ export function commandSafe(text: unknown, max = 1000): string {
   return plain(text, max)
 }
 
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+!|~>]/g
+/**
+ * Markdown's inline punctuation, each shown literally after a backslash (`$` starts math on
+ * GitHub), and HTML's, written as references.
+ */
+const MARKDOWN_SPECIAL = /[&<>"\\`*_{}[\]()#+!|~$]/g
+const HTML_SPECIAL: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 
-/** Escapes text for Markdown table cells and paragraphs: no HTML, links, emphasis or mentions. */
+/**
+ * A zero-width space, written as a character reference. Replacing `@` or `.` by a reference
+ * (`&#64;`, `&#46;`) only hides it from what reads the Markdown source: cmark-gfm recognises
+ * `www.` and `http://` autolinks there, but finds e-mail autolinks in the rendered text (its
+ * autolink extension consolidates text nodes, references decoded, before that pass), and GitHub
+ * finds @-mentions in the rendered HTML's text. A zero-width space after the character breaks the
+ * pattern in both, and shows nothing; Renovate and Dependabot break mentions the same way.
+ * API text cannot forge it: its own `&` is escaped, and its own zero-width spaces are removed.
+ */
+const BREAK = '&#8203;'
+
+/** What GitHub would link: @-mentions and e-mail addresses, www. and scheme:// autolinks, #1 and GH-1. */
+const LINKABLE = /@|www(?=\.)|:(?=\/\/)|\\#(?=\d)|GH-(?=\d)/gi
+/** A list marker at the start of a list item or a table cell would start a nested list. */
+const LIST_MARKER = /^(?:-|\d+\.)/g
+
+/** Escapes plain() text for Markdown, keeping track of where each character came from. */
+function escapeMarkdown(text: string): Traced {
+  const escaped = replaceTraced(traced(text), MARKDOWN_SPECIAL, ch => HTML_SPECIAL[ch] ?? `\\${ch}`)
+  const listless = replaceTraced(escaped, LIST_MARKER, marker => marker.replace(/[-.]$/, '\\$&'))
+  return replaceTraced(listless, LINKABLE, linkable => `${linkable}${BREAK}`)
+}
+
+/**
+ * Text for a Markdown table cell or paragraph, shown exactly as plain() would show it (zero-width
+ * spaces aside): no HTML, emphasis, list, math, link, autolink, @-mention or issue reference, and
+ * nothing invisible or reordering. Escaping can complete a registered secret in the source (one
+ * with `\*` or `&amp;` in it), so one found there is masked in the text and the text escaped again,
+ * rather than masked in the source, where the mask could split an escape.
+ */
 export function markdown(text: unknown, max = 300): string {
-  const escaped = plain(text, max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(MARKDOWN_SPECIAL, ch => `\\${ch}`)
-    .replace(/@/g, '&#64;')
-    .replace(/(https?):\/\//gi, '$1:&#47;&#47;')
-  return redact(escaped)
+  const shown = plain(text, max)
+  const escaped = escapeMarkdown(shown)
+  const spans = occurrences(escaped.text).map(([start, end]): [number, number] => [
+    escaped.from[start],
+    escaped.to[end - 1]
+  ])
+  return spans.length ? escapeMarkdown(maskSpans(shown, merge(spans), '***')).text : escaped.text
 }

@@ -77,6 +77,15 @@ describe('a secret is redacted whatever form the text gives it', () => {
   })
 })
 
+describe('Markdown source', () => {
+  it('masks a secret that escaping completes, without splitting an escape', () => {
+    registerSecret('QX\\*ZJ')
+    expect(markdown('a QX*ZJ b')).toBe('a \\*\\*\\* b')
+    registerSecret('JZ&amp;QX')
+    expect(markdown('a JZ&QX [b]')).toBe('a \\*\\*\\* \\[b\\]')
+  })
+})
+
 describe('URLs', () => {
   it('carry no secret in a fragment, a malformed query or an unparseable URL', () => {
     expect(redactUrl('https://h/cb#access_token=QZXJ')).toBe('https://h/cb')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { commandSafe, markdown, plain } from '../../src/text.js'
 import { runnerCommands } from '../helpers/runner-commands.js'
+import { linksAndMentions, renderedText, unescapedSpecials } from './markdown-text.js'
 
 describe('untrusted text', () => {
   it('cannot start or end a workflow command in the log', () => {
@@ -55,11 +56,80 @@ describe('untrusted text', () => {
 
   it('cannot become HTML, a link, emphasis or a mention in Markdown', () => {
     expect(markdown('<img src=x onerror=alert(1)>')).not.toMatch(/[<>]/)
-    expect(markdown('[click](https://evil)')).toBe('\\[click\\]\\(https:&#47;&#47;evil\\)')
+    expect(markdown('[click](https://evil)')).toBe('\\[click\\]\\(https:&#8203;//evil\\)')
     expect(markdown('@octocat **bold** `code` | pipe')).toBe(
-      '&#64;octocat \\*\\*bold\\*\\* \\`code\\` \\| pipe'
+      '@&#8203;octocat \\*\\*bold\\*\\* \\`code\\` \\| pipe'
     )
   })
+})
+
+describe('Markdown from API text', () => {
+  /** The source is all escaped, shows exactly what plain() would, and nothing in it links. */
+  const check = (text: string) => {
+    const out = markdown(text)
+    const shown = renderedText(out)
+    expect(out).not.toMatch(/[<>\n]|&(?!(?:amp|lt|gt|quot|#8203);)/)
+    expect(unescapedSpecials(out)).toEqual([])
+    expect(out).not.toMatch(/^(?:[-+*]|\d+[.)])/)
+    expect(shown.replace(/\u200b/g, '')).toBe(plain(text, 300))
+    expect(linksAndMentions(shown)).toEqual([])
+    return out
+  }
+
+  it.each([
+    'see www.example.com',
+    'see WWW.Example.COM/path',
+    '(www.example.com)',
+    '*www.example.com*',
+    'https://evil.example/x and http://a.b and ftp://c.d',
+    'write to a@b.co or mailto:a@b.co or xmpp:a@b.co/r',
+    'h\\ttps://x.y'
+  ])('cannot autolink: %j', text => {
+    expect(check(text)).not.toMatch(/www\.|:\/\/|@(?!&#8203;)/i)
+  })
+
+  it.each([
+    '@octocat',
+    '@org/team',
+    'x @octocat, (@octocat), *@octocat*, _@octocat_, ~@octocat~',
+    '\\@octocat',
+    '&@octocat',
+    '@@octocat',
+    '&#64;octocat',
+    '&#x40;octocat',
+    '&#0064;octocat',
+    '&commat;octocat',
+    '&amp;#64;octocat'
+  ])('cannot mention, also through an entity: %j', text => {
+    check(text)
+  })
+
+  it('shows API entities literally instead of decoding them', () => {
+    const shown = renderedText(markdown('&#64;octocat &commat;x &#x40;y'))
+    // a zero-width space follows `#` before digits: `&#64` would otherwise reference issue 64
+    expect(shown).toBe('&#\u200b64;octocat &commat;x &#x40;y')
+  })
+
+  it.each(['fixed in #123', 'owner/repo#9', 'see GH-42'])('cannot reference an issue: %j', text => {
+    check(text)
+  })
+
+  it.each([
+    ['\u202eevil\u202c', 'evil'],
+    ['a\u2066b\u2069c\u200ed\u200fe\u061cf', 'abcdef'],
+    ['zero\u200bwidth\u200c\u200d\ufeff', 'zerowidth'],
+    ['soft\u00adhyphen', 'softhyphen']
+  ])('removes bidirectional and invisible characters: %j', (text, shown) => {
+    expect(plain(text)).toBe(shown)
+    expect(markdown(text)).toBe(shown)
+  })
+
+  it.each(['- item', '1. item', '12) item', '$x^2$', '~~strike~~', '<!-- c -->', '| a | b |'])(
+    'starts no list, math, strikethrough, comment or table: %j',
+    text => {
+      check(text)
+    }
+  )
 })
 
 describe('job summary budget', () => {
