@@ -117,9 +117,11 @@ export function expectInertMarkdown(source: string): string {
   return shown.replace(/\u200b/g, '')
 }
 
+/** The requests a fault hit whose pathname (without the query) matches. */
 export const faulted = (emu: EmulatorHandle, pattern: RegExp): RequestLogEntry[] =>
-  emu.log.filter(e => e.fault && pattern.test(e.path))
+  emu.log.filter(e => e.fault && pattern.test(e.path.split('?')[0]))
 
+/** The requests whose pathname (without the query) matches. */
 export const requests = (emu: EmulatorHandle, pattern: RegExp): RequestLogEntry[] =>
   emu.log.filter(e => pattern.test(e.path.split('?')[0]))
 
