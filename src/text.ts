@@ -113,6 +113,11 @@ export function registerSecret(secret: string): void {
     if (form.trim().length >= MIN_SECRET_LENGTH) secrets.add(form)
 }
 
+/** For tests that register many secrets: the action never forgets one. */
+export function forgetSecrets(): void {
+  secrets.clear()
+}
+
 /**
  * Masks every registered secret. Overlapping and nested occurrences (one secret inside another, or
  * `ABA` in `ABABA`) are masked as one span, so no piece of a secret is left beside a mask. Call it

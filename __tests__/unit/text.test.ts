@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { commandSafe, markdown, plain } from '../../src/text.js'
+import { commandSafe, markdown, plain, registerSecret } from '../../src/text.js'
 import { runnerCommands } from '../helpers/runner-commands.js'
 import { linksAndMentions, renderedText, unescapedSpecials } from './markdown-text.js'
 
@@ -37,6 +37,12 @@ describe('untrusted text', () => {
   it('cannot stop command processing, so a later add-mask still works', () => {
     const stdout = `Scan said: ${plain('Running ##[stop-commands]tok')}\n::add-mask::key\n`
     expect(runnerCommands(stdout)).toEqual([{ line: 1, form: '::', name: 'add-mask', data: 'key' }])
+  })
+
+  it('forms no command when a secret between the pieces is masked', () => {
+    registerSecret('QZXJ')
+    expect(runnerCommands(plain('#QZXJ#[add-mask]x ::QZXJ:add-mask::y'))).toEqual([])
+    expect(plain('#QZXJ#[add-mask]x')).toBe('#***# [add-mask]x')
   })
 
   it('is idempotent', () => {
