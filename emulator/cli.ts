@@ -115,19 +115,19 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ world, port }).catch((err: Error) =>
     die(`Cannot start: ${err.message}`)
   )
-  console.log(`Emulator listening on ${emulator.url}`)
-  console.log(
-    `Scans take ${config.timing.scanSeconds}s (${config.timing.pendingSeconds}s pending); ` +
-      `tokens last ${config.timing.tokenLifetimeSeconds}s. Control endpoints under ${emulator.url}/_emulator/.`
-  )
-  console.log(credentialsTable(config, emulator.url))
-
+  // handlers first: whoever reads the URL below may signal at once
   const stop = (signal: string) => {
     console.log(`\n${signal}: stopping the emulator`)
     emulator.close().then(() => process.exit(0))
   }
   process.once('SIGINT', () => stop('SIGINT'))
   process.once('SIGTERM', () => stop('SIGTERM'))
+  console.log(`Emulator listening on ${emulator.url}`)
+  console.log(
+    `Scans take ${config.timing.scanSeconds}s (${config.timing.pendingSeconds}s pending); ` +
+      `tokens last ${config.timing.tokenLifetimeSeconds}s. Control endpoints under ${emulator.url}/_emulator/.`
+  )
+  console.log(credentialsTable(config, emulator.url))
 }
 
 await main()

@@ -32,6 +32,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Send this signal after the given delay, as the runner does when a job is cancelled. */
   cancelAfterMs?: number
+  /** Send the signal once this says so (checked every 50 ms): e.g. once the service saw the wait begin. */
+  cancelWhen?: () => boolean
   signal?: NodeJS.Signals
 }
 
@@ -132,13 +134,21 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))
     child.stderr.on('data', d => (stderr += d))
+    const cancel = (): boolean => child.kill(options.signal ?? 'SIGINT')
     const timer =
-      options.cancelAfterMs === undefined
-        ? undefined
-        : setTimeout(() => child.kill(options.signal ?? 'SIGINT'), options.cancelAfterMs)
+      options.cancelAfterMs !== undefined
+        ? setTimeout(cancel, options.cancelAfterMs)
+        : options.cancelWhen
+          ? setInterval(() => {
+              if (options.cancelWhen!()) {
+                clearInterval(timer)
+                cancel()
+              }
+            }, 50)
+          : undefined
     child.on('error', reject)
     child.on('close', code => {
-      if (timer) clearTimeout(timer)
+      if (timer) clearInterval(timer)
       resolve({
         code,
         stdout,

@@ -8,6 +8,13 @@ export function required(read: InputReader, input: string, why: string): string 
   return value
 }
 
+/** An id that becomes a URL path segment: `.` and `..` would change which endpoint is called. */
+export function pathSegment(input: string, value: string): string {
+  if (/^\.+$/.test(value))
+    throw new InputError(input, `must be an id, got '${value}' (a path segment, not an id)`)
+  return value
+}
+
 // What Node lets an HTTP header value carry: tab, printable ASCII and Latin-1, nothing else.
 const HEADER_UNSAFE = /[^\t\x20-\x7e\x80-\xff]/
 

@@ -5,7 +5,7 @@ import { Input } from './constants.js'
 import { InputError } from './errors.js'
 import type { GatePolicy } from './gate.js'
 import { parseIacPaths } from './iac.js'
-import { headerSafe, required } from './input-rules.js'
+import { headerSafe, pathSegment, required } from './input-rules.js'
 import type { ProviderDefinition } from './providers/definition.js'
 import { PROVIDERS, PROVIDER_IDS, definitionOf, type Settings } from './providers/registry.js'
 import { severityRank } from './severity.js'
@@ -146,7 +146,7 @@ function target(read: InputReader, mode: Mode, provider: ProviderDefinition<Sett
     // the definition's own schema made this value, so it is that provider's onboarding account
     return { mode, onboardAccount: onboardAccount(read, provider) as never }
   }
-  return { mode, accountId: required(read, Input.accountId, `in mode ${mode}`) }
+  return { mode, accountId: pathSegment(Input.accountId, required(read, Input.accountId, `in mode ${mode}`)) }
 }
 
 function benchmarkInput(read: InputReader, provider: ProviderDefinition<Settings>): string {

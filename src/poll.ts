@@ -81,8 +81,9 @@ export class Poller {
       } catch (err) {
         if (err instanceof ActionError && err.kind === 'cancelled') throw err
         // a status check cut off by the deadline is the wait timing out: say what it waited for
-        if (err instanceof ActionError && err.kind === 'timeout')
-          throw this.timeout(what, lastStatus, lastError)
+        if (err instanceof ActionError && err.kind === 'timeout') {
+          throw this.timeout(what, lastStatus, err instanceof HttpError ? err : lastError)
+        }
         if (!isTransient(err)) throw err
         lastError = err
         notBefore = throttled(err) && err.retryAfterMs !== undefined ? this.clock.now() + err.retryAfterMs : 0
@@ -94,7 +95,7 @@ export class Poller {
 
   private timeout(what: string, lastStatus: string, lastError: unknown): ActionError {
     const last = lastError
-      ? `; the last status check failed: ${errorMessage(lastError)}`
+      ? `; the last status check failed: ${errorMessage(lastError).replace(/\.+$/, '')}`
       : `; last status: ${lastStatus}`
     // a wait cut short by throttling is not cured by a longer timeout
     const advice = throttled(lastError)

@@ -128,6 +128,16 @@ export function redact(text: string, mask = '***'): string {
   return maskSpans(text, merge(occurrences(text)), mask)
 }
 
+/** Every string inside a JSON-like value redacted: for files written from API text (the report, SARIF). */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T
+  if (Array.isArray(value)) return value.map(redactDeep) as T
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactDeep(v)])) as T
+  }
+  return value
+}
+
 /** Where any form of any registered secret occurs, overlapping occurrences included. */
 function occurrences(text: string): Array<[number, number]> {
   const found: Array<[number, number]> = []

@@ -105,7 +105,8 @@ describe('cancellation', () => {
     async signal => {
       emu.setWorld(fastWorld(w => (w.timing = { pendingSeconds: 0.1, scanSeconds: 60 })))
       const run = await runAction(cloudneetiInputs(emu.url, { timeout: '120' }), {
-        cancelAfterMs: 1500,
+        // once the service has seen a status poll, the action is waiting (not still starting up)
+        cancelWhen: () => emu.log.some(e => e.path.endsWith('/status')),
         signal
       })
       expect(run.code).toBe(1)

@@ -125,22 +125,28 @@ export class HttpClient {
         const failure = networkFailure(err)
         const retryable = failure !== undefined && (spec.idempotent || failure.notSent)
         const error = this.transportError(spec, shownUrl, err, failure, retryable)
-        if (retryable && (await this.backoff(spec, shownUrl, attempt, undefined, failure.description))) {
+        const next = retryable
+          ? await this.backoff(spec, shownUrl, attempt, undefined, failure.description)
+          : 'exhausted'
+        if (next === 'retry') {
           attempt++
           continue
         }
-        throw error
+        throw next === 'deadline' ? outOfTime(error) : error
       }
 
       if (outcome.status >= 200 && outcome.status < 300) {
         const parsed = parseJson(outcome.text)
         if (parsed.ok) return { status: outcome.status, body: parsed.value, headers: outcome.headers }
         const problem = describeUnreadable(outcome.text, outcome.contentType)
-        if (spec.idempotent && (await this.backoff(spec, shownUrl, attempt, undefined, problem))) {
+        const next = spec.idempotent
+          ? await this.backoff(spec, shownUrl, attempt, undefined, problem)
+          : 'exhausted'
+        if (next === 'retry') {
           attempt++
           continue
         }
-        throw new HttpError({
+        const unreadable = new HttpError({
           kind: 'bad-response',
           method: spec.method,
           url: shownUrl,
@@ -150,6 +156,7 @@ export class HttpClient {
           hint: `The response was ${problem}, not the JSON the API returns; a proxy or gateway may be answering instead of the service.`,
           retryable: true
         })
+        throw next === 'deadline' ? outOfTime(unreadable) : unreadable
       }
 
       const parsed = parseJson(outcome.text)
@@ -167,14 +174,14 @@ export class HttpClient {
 
       const retryable = isRetryableStatus(outcome.status) && (spec.idempotent || outcome.status === 429)
       const retryAfterMs = parseRetryAfter(outcome.headers['retry-after'], this.clock.now())
-      if (retryable) {
-        const why = `${outcome.status}${message ? ` "${plain(message, 120)}"` : ''}`
-        if (await this.backoff(spec, shownUrl, attempt, retryAfterMs, why)) {
-          attempt++
-          continue
-        }
+      const why = `${outcome.status}${message ? ` "${plain(message, 120)}"` : ''}`
+      const next = retryable ? await this.backoff(spec, shownUrl, attempt, retryAfterMs, why) : 'exhausted'
+      if (next === 'retry') {
+        attempt++
+        continue
       }
-      throw this.statusError(spec, shownUrl, outcome.status, message, body, retryable, retryAfterMs)
+      const error = this.statusError(spec, shownUrl, outcome.status, message, body, retryable, retryAfterMs)
+      throw next === 'deadline' ? outOfTime(error) : error
     }
   }
 
@@ -256,15 +263,15 @@ export class HttpClient {
     }
   }
 
-  /** Waits before the next attempt; false when there is no attempt or no time left for one. */
+  /** Waits before the next attempt, or says why there is none: no attempts left, or no time. */
   private async backoff(
     spec: RequestSpec,
     shownUrl: string,
     attempt: number,
     retryAfterMs: number | undefined,
     why: string
-  ): Promise<boolean> {
-    if (attempt >= this.retry.maxRetries) return false
+  ): Promise<'retry' | 'exhausted' | 'deadline'> {
+    if (attempt >= this.retry.maxRetries) return 'exhausted'
     const remaining = spec.deadline - this.clock.now()
     const wait = retryAfterMs ?? backoffDelay(this.retry, attempt)
     if (wait >= remaining) {
@@ -273,13 +280,13 @@ export class HttpClient {
           `${spec.method} ${shownUrl}: the service asked to retry after ${Math.ceil(retryAfterMs / 1000)} s, past the time left (${Math.max(0, Math.floor(remaining / 1000))} s)`
         )
       }
-      return false
+      return 'deadline'
     }
     this.options.log.info(
       `${spec.method} ${shownUrl} failed (${why}); retry ${attempt + 1} of ${this.retry.maxRetries} in ${(wait / 1000).toFixed(1)} s`
     )
     await this.clock.sleep(wait, this.options.signal)
-    return true
+    return 'retry'
   }
 
   private throwIfCancelled(): void {
@@ -347,6 +354,21 @@ export class HttpClient {
       retryAfterMs
     })
   }
+}
+
+/** The same failure, ended by the `timeout` deadline rather than by the retries running out. */
+function outOfTime(error: HttpError): HttpError {
+  return new HttpError({
+    kind: 'timeout',
+    method: error.method,
+    url: error.url,
+    status: error.status,
+    serviceMessage: error.serviceMessage,
+    operation: error.operation,
+    hint: 'The timeout deadline came before it could be tried again; raise the timeout input if the service needs longer to recover.',
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs
+  })
 }
 
 function cancelled(): ActionError {

@@ -13,8 +13,12 @@ import { summarySink } from './summary.js'
 /** Where every outcome goes, in order: required sinks first, so their failure reaches the rest. */
 export const DEFAULT_SINKS: readonly Sink[] = [reportFileSink, summarySink, annotationsSink]
 
-/** A required sink that failed makes the run an error, whatever the verdict was. */
+/**
+ * A required sink that failed makes the run an error, whatever the verdict was; a run that is an
+ * error already keeps its own reason, which says more (a bad report-path names its input).
+ */
 function failedRequired(outcome: Outcome, sink: Sink, err: unknown): Outcome {
+  if (outcome.result === 'error') return outcome
   const error = new ActionError('report', `Could not write the ${sink.name}: ${errorMessage(err)}`)
   const reason = plain(error.message, 2000)
   return { ...outcome, result: 'error', decision: 'rollback', reason, error }

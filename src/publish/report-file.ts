@@ -10,6 +10,7 @@ import {
   type ReportDocument
 } from '../report/schema.js'
 import { decisionFor } from '../outcome.js'
+import { redactDeep } from '../text.js'
 import type { Sink } from './sink.js'
 
 function countBy(controls: Control[], status: Control['status']): number {
@@ -121,6 +122,7 @@ export const reportFileSink: Sink = {
   async write(outcome) {
     const file = outcome.run.reportPath
     await mkdir(path.dirname(file), { recursive: true })
-    await writeFile(file, `${JSON.stringify(reportDocument(outcome), null, 2)}\n`, 'utf8')
+    // a service that echoes a key or token into a title must not put it in an uploaded artifact
+    await writeFile(file, `${JSON.stringify(redactDeep(reportDocument(outcome)), null, 2)}\n`, 'utf8')
   }
 }

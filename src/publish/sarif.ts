@@ -8,7 +8,7 @@ import type { LocatedSource, Locator } from '../iac.js'
 import type { AccountOutcome, Outcome } from '../outcome.js'
 import type { Control, Finding } from '../providers/types.js'
 import { severityKey } from '../severity.js'
-import { plain } from '../text.js'
+import { plain, redactDeep } from '../text.js'
 import type { Sink } from './sink.js'
 
 /**
@@ -389,7 +389,7 @@ export function sarifSink(locator: Locator): Sink {
       const file = outcome.run.sarifPath
       if (!file) return
       const absolute = path.resolve(file)
-      const log = sarifDocument(outcome, locator)
+      const log = redactDeep(sarifDocument(outcome, locator))
       await mkdir(path.dirname(absolute), { recursive: true })
       await writeFile(absolute, `${JSON.stringify(log, null, 2)}\n`, 'utf8')
       if (log.runs.length > MAX_RUNS_PER_FILE)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Input } from '../../constants.js'
-import { headerSafe, required } from '../../input-rules.js'
+import { headerSafe, pathSegment, required } from '../../input-rules.js'
 import type { ProviderSettings } from '../../settings.js'
 import type { ProviderDefinition } from '../definition.js'
 import { CLOUDNEETI_SEVERITIES } from './normalize.js'
@@ -80,7 +80,7 @@ export const cloudneeti: ProviderDefinition<CloudneetiSettings> = {
     credentials: {
       applicationId: headerSafe(Input.applicationId, required(read, Input.applicationId, FOR)),
       applicationSecret: headerSafe(Input.applicationSecret, required(read, Input.applicationSecret, FOR)),
-      licenseId: required(read, Input.licenseId, FOR)
+      licenseId: pathSegment(Input.licenseId, required(read, Input.licenseId, FOR))
     }
   }),
   create: createCloudneetiProvider

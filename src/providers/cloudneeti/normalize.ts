@@ -142,13 +142,18 @@ export function attachFailedAssets(report: Report, assets: RawFailedAsset[]): Re
   const controls = report.controls.map(c => {
     if (c.status !== 'failed') return c
     const findings = [...(byControl.get(c.id)?.values() ?? [])]
-    if (c.failedItems !== undefined && findings.length !== c.failedItems) mismatched.push(c.id)
+    // a list that disagrees with the report's count is not the whole truth: compare the control
+    // as a whole rather than let a short list hide a new failing resource
+    if (c.failedItems !== undefined && findings.length !== c.failedItems) {
+      mismatched.push(c.id)
+      return c
+    }
     return { ...c, findings }
   })
   const notes = [...report.notes]
   if (mismatched.length) {
     notes.push(
-      `For ${mismatched.length} failed control(s) (${mismatched.slice(0, 5).join(', ')}${mismatched.length > 5 ? ', …' : ''}) Cloudneeti listed a different number of failed assets than the report counts.`
+      `For ${mismatched.length} failed control(s) (${mismatched.slice(0, 5).join(', ')}${mismatched.length > 5 ? ', …' : ''}) Cloudneeti listed a different number of failed assets than the report counts; they are compared and waived as a whole.`
     )
   }
   return { ...report, controls, notes }

@@ -11,6 +11,9 @@ const RUNNING = new Set(['pending', 'new', 'running', 'queued', 'inprogress'])
 const SUCCEEDED = new Set(['success', 'completed', 'succeeded'])
 const FAILED = new Set(['failed', 'failure', 'error', 'cancelled', 'canceled'])
 
+/** How far the service's clock may be behind this runner's when its Date header cannot be read. */
+const CLOCK_SKEW_MS = 10 * 60_000
+
 /** Page size for the failed assets; the public client uses 1,000. */
 const ASSETS_PAGE_SIZE = 1000
 const ASSETS_CONCURRENCY = 4
@@ -81,6 +84,12 @@ export function createCloudneetiProvider(run: RunContext, settings: CloudneetiSe
         `Cloudneeti listed the failed assets of account ${first.accountid}, not ${accountId}; refusing to use them.`
       )
     }
+    if (first.benchmarkid && first.benchmarkid.toLowerCase() !== benchmark.toLowerCase()) {
+      throw new ActionError(
+        'bad-response',
+        `Cloudneeti listed the failed assets of benchmark ${first.benchmarkid}, not ${benchmark}; refusing to use them.`
+      )
+    }
     const total = first.failedassetcount
     const pages = Math.ceil(total / ASSETS_PAGE_SIZE)
     const rest = await pooled(
@@ -135,17 +144,20 @@ export function createCloudneetiProvider(run: RunContext, settings: CloudneetiSe
     async scan(account, accountId) {
       const auth = api.accountToken(accountId, account.deadline)
       account.progress.step('start the scan')
+      const requestedAt = Date.now()
       const { jobId, serverTime } = await api.rescan(accountId, auth, account.deadline)
       account.progress.scanId = jobId
       log.info(`Cloudneeti scan job ${jobId} started for account ${accountId}`)
       account.progress.step('wait for the scan')
       await waitForJob(account, accountId, jobId, auth)
+      // without the service's clock, this runner's, allowing for skew: a missing or garbled Date
+      // header must not switch off the check that the results are newer than the request
       if (serverTime === undefined) {
         log.warning(
-          'Cloudneeti sent no Date header with the scan request, so the report date cannot be checked against it.'
+          `Cloudneeti sent no usable Date header with the scan request; the report's date is checked against this runner's clock, allowing ${CLOCK_SKEW_MS / 60_000} minutes of skew.`
         )
       }
-      return readResults(account, accountId, jobId, auth, serverTime)
+      return readResults(account, accountId, jobId, auth, serverTime ?? requestedAt - CLOCK_SKEW_MS)
     },
 
     async audit(account, accountId) {

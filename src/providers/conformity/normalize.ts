@@ -72,6 +72,14 @@ export function normalizeConformityResults(results: ConformityResults): Report {
         `Conformity returned check ${check.id} with status '${status}' when asked for failing checks of account ${results.accountId}; a check is SUCCESS or FAILURE, so these results cannot be trusted.`
       )
     }
+    // a check names its account twice: in its relationships and in its id, ccc:<account>:<rule>:…
+    const owner = check.relationships.account?.data?.id ?? /^ccc:([^:]+):/.exec(check.id)?.[1]
+    if (owner !== undefined && owner !== results.accountId) {
+      throw new ActionError(
+        'bad-response',
+        `Conformity returned check ${check.id} of account ${owner} when asked for the checks of account ${results.accountId}; refusing to gate on another account's results.`
+      )
+    }
     if (check.attributes.suppressed === true) {
       suppressedDropped++
       continue

@@ -66,7 +66,10 @@ const check = z.object({
     link: z.string().nullish(),
     suppressed: z.boolean().nullish()
   }),
-  relationships: z.object({ rule: z.object({ data: z.object({ id: z.string() }) }) })
+  relationships: z.object({
+    rule: z.object({ data: z.object({ id: z.string() }) }),
+    account: z.object({ data: z.object({ id: z.string() }).nullish() }).nullish()
+  })
 })
 export type Check = z.infer<typeof check>
 

@@ -27,7 +27,7 @@ describe('issue class 6: a report-path that names an existing directory', () => 
     ['the workspace itself (.)', '.'],
     ['an absolute directory', tmpdir()]
   ])('%s → an input error naming report-path, before any request', async (_name, reportPath) => {
-    // today: the input check passes it, then writing fails, and the reason becomes
+    // without the fix: the input check passes it, then writing fails, and the reason becomes
     // "Could not write the report file: EISDIR ..." (kind report), which names no input
     const run = await runTolerant(conformityInputs(emu.url, { 'report-path': reportPath }))
     expect([run.code, run.outputs.result, run.outputs.decision]).toEqual([1, 'error', 'rollback'])
@@ -38,7 +38,7 @@ describe('issue class 6: a report-path that names an existing directory', () => 
 
 describe('issue class 5: the report download has no hidden budget', () => {
   it('a report endpoint answering 503 every time, with timeout 5: the error is a timeout, and says so', async () => {
-    // today: "Could not download the CSBP report of job …: … answered 503: "Service Unavailable".
+    // without the fix: "Could not download the CSBP report of job …: … answered 503: "Service Unavailable".
     // The service had a problem; re-run later." — the deadline silently cut the retries (or the
     // retry count ran out first, depending on the jitter), and nothing says the timeout ended it
     emu.addFault({ method: 'GET', path: '/summary$', status: 503, times: 0 })
@@ -51,7 +51,7 @@ describe('issue class 5: the report download has no hidden budget', () => {
 
 describe('invented: answers that do not add up, still taken for results', () => {
   it('staleRescan with a Date header that is no date: the old passing report must not pass', async () => {
-    // today: a warning "Cloudneeti sent no Date header …", then the old report is gated: pass.
+    // without the fix: a warning "Cloudneeti sent no Date header …", then the old report is gated: pass.
     // An attacker who controls the answers drops (or garbles) Date and the §13 check is gone;
     // the runner's own clock at the rescan (with a tolerance for skew) would still catch a job
     // that finished an hour before it.
@@ -63,7 +63,7 @@ describe('invented: answers that do not add up, still taken for results', () => 
   })
 
   it('failed assets labelled with another benchmark (PCI3_2 for CSBP): error, not findings', async () => {
-    // today: benchMarkId of the E14 answer is never compared (its accountId is), so findings of
+    // without the fix: benchMarkId of the E14 answer is never compared (its accountId is), so findings of
     // another benchmark are attached to this one's controls and the verdict is given
     const real = await cloudneetiReal(
       emu,
@@ -79,7 +79,7 @@ describe('invented: answers that do not add up, still taken for results', () => 
   })
 
   it("Conformity checks of another account returned for this one: error, not that account's verdict", async () => {
-    // today: checks carry relationships.account.data.id (and their id starts ccc:<account>:), but
+    // without the fix: checks carry relationships.account.data.id (and their id starts ccc:<account>:), but
     // neither is compared with the account asked for; dev (EXTREME failure after its run) is
     // gated on azure's single LOW failure and passes
     emu.addFault({
@@ -94,7 +94,7 @@ describe('invented: answers that do not add up, still taken for results', () => 
   })
 
   it('an api-key echoed by the service in a policy title and the account name is not written in clear', async () => {
-    // today: stdout, outputs and summary mask it, but the JSON report keeps titles and names as
+    // without the fix: stdout, outputs and summary mask it, but the JSON report keeps titles and names as
     // they came, so the uploaded report carries the key and the application secret (§6: never
     // printed in clear)
     emu.setWorld(
@@ -122,7 +122,7 @@ describe('invented: ids of dots, like benchmark ., .., change which endpoint is 
     ['Cloudneeti account-id .', () => cloudneetiInputs(emu.url, { 'account-id': '.' }), 'account-id'],
     ['Cloudneeti license-id ..', () => cloudneetiInputs(emu.url, { 'license-id': '..' }), 'license-id']
   ])('%s → an input error naming it, before any request', async (_name, inputs, input) => {
-    // today: Conformity reads GET /v1/ instead of /v1/accounts/.., Cloudneeti posts the
+    // without the fix: Conformity reads GET /v1/ instead of /v1/accounts/.., Cloudneeti posts the
     // application secret to /authorize/token instead of /authorize/license/../token
     const run = await runAction(inputs())
     expectError(run, new RegExp(`^Input '${input}' `))
