@@ -8,7 +8,8 @@ export type Octokit = ReturnType<typeof getOctokit>
  * environment through @actions/http-client, as for every other request.
  */
 export async function githubClient(token: string, apiUrl: string, timeoutMs: number): Promise<Octokit> {
-  const { getOctokit } = await import('@actions/github')
+  // eager: in the bundle (one file, every license listed), but evaluated only on this first call
+  const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github')
   return getOctokit(token, {
     baseUrl: apiUrl,
     userAgent: 'cspm-compliance-gate',

@@ -365,7 +365,10 @@ function outOfTime(error: HttpError): HttpError {
     status: error.status,
     serviceMessage: error.serviceMessage,
     operation: error.operation,
-    hint: 'The timeout deadline came before it could be tried again; raise the timeout input if the service needs longer to recover.',
+    hint:
+      error.status === 429
+        ? 'The service is rate limiting and asked to wait past the timeout deadline; re-run later, or lower the polling rate (poll-interval).'
+        : 'The timeout deadline came before it could be tried again; raise the timeout input if the service needs longer to recover.',
     retryable: error.retryable,
     retryAfterMs: error.retryAfterMs
   })
