@@ -1,6 +1,6 @@
 /** Runs the bundled action the way the GitHub runner does; shared by the tests, the demo and the benchmark. */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,6 +32,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Send this signal after the given delay, as the runner does when a job is cancelled. */
   cancelAfterMs?: number
+  /** Files to put in the workspace first, by path relative to it (IaC templates, a waiver file). */
+  files?: Record<string, string>
   /** Send the signal once this says so (checked every 50 ms): e.g. once the service saw the wait begin. */
   cancelWhen?: () => boolean
   signal?: NodeJS.Signals
@@ -123,6 +125,10 @@ export function stepResults(step: RunnerStep): Pick<ActionRun, 'outputs' | 'summ
 /** Runs the bundled action the way the runner does, and collects what it left behind. */
 export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
   const step = prepareStep(inputs, options.env)
+  for (const [file, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(step.workspace, file)), { recursive: true })
+    writeFileSync(path.join(step.workspace, file), text)
+  }
   const started = Date.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [DIST], {

@@ -19,7 +19,9 @@ export async function githubClient(token: string, apiUrl: string, timeoutMs: num
 
 /** Why a GitHub call failed, and what to grant or check: one line for the warning. */
 export function githubFailure(err: unknown, what: string, permission: string): string {
-  const status = (err as { status?: unknown }).status
+  // Octokit reports a request that got no answer as status 500 without a response: say so
+  const answered = (err as { response?: unknown }).response !== undefined
+  const status = answered ? (err as { status?: unknown }).status : undefined
   const message = err instanceof Error ? err.message : String(err)
   if (status === 403 || status === 401) {
     return `Could not ${what}: GitHub answered ${status} (${message}). Grant the workflow \`permissions: ${permission}\` (a pull request from a fork gets a read-only token).`
