@@ -27,7 +27,9 @@ export const Input = {
   checkRun: 'check-run',
   prComment: 'pr-comment',
   sarifPath: 'sarif-path',
-  iacPaths: 'iac-paths'
+  iacPaths: 'iac-paths',
+  maxParallel: 'max-parallel',
+  reports: 'reports'
 } as const
 
 export const Output = {
@@ -45,7 +47,8 @@ export const Output = {
   waived: 'waived',
   checkRunUrl: 'check-run-url',
   commentUrl: 'comment-url',
-  sarifPath: 'sarif-path'
+  sarifPath: 'sarif-path',
+  accounts: 'accounts'
 } as const
 
 export const ACTION_NAME = 'cspm-compliance-gate'

@@ -9,7 +9,15 @@ import { headerSafe, pathSegment, required } from './input-rules.js'
 import type { ProviderDefinition } from './providers/definition.js'
 import { PROVIDERS, PROVIDER_IDS, definitionOf, type Settings } from './providers/registry.js'
 import { severityRank } from './severity.js'
-import { MODES, type CommonSettings, type InputReader, type Mode, type Target } from './settings.js'
+import {
+  MODES,
+  type AccountSelection,
+  type AggregateSettings,
+  type CommonSettings,
+  type InputReader,
+  type Mode,
+  type Target
+} from './settings.js'
 
 export type { InputReader } from './settings.js'
 
@@ -68,6 +76,21 @@ function numberInput(
   if (value < min || value > max) {
     const bounds = max === Infinity ? `at least ${min}` : `between ${min} and ${max}`
     throw new InputError(input, `must be ${bounds} ${unit}, got '${raw}'`)
+  }
+  return value
+}
+
+function wholeNumber(
+  read: InputReader,
+  input: string,
+  fallback: number,
+  range: { min: number; max: number }
+): number {
+  const raw = read(input)
+  if (raw === '') return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < range.min || value > range.max) {
+    throw new InputError(input, `must be a whole number from ${range.min} to ${range.max}, got '${raw}'`)
   }
   return value
 }
@@ -146,7 +169,26 @@ function target(read: InputReader, mode: Mode, provider: ProviderDefinition<Sett
     // the definition's own schema made this value, so it is that provider's onboarding account
     return { mode, onboardAccount: onboardAccount(read, provider) as never }
   }
-  return { mode, accountId: pathSegment(Input.accountId, required(read, Input.accountId, `in mode ${mode}`)) }
+  return { mode, accounts: accountsInput(required(read, Input.accountId, `in mode ${mode}`)) }
+}
+
+/** `account-id`: one account, several (commas or newlines), or `*` for every one the credentials can work on. */
+function accountsInput(raw: string): AccountSelection {
+  if (raw.trim() === '*') return '*'
+  const ids = raw
+    .split(/[,\r\n]+/)
+    .map(id => id.trim())
+    .filter(id => id !== '')
+  if (ids.length === 0) throw new InputError(Input.accountId, 'names no account')
+  const seen = new Set<string>()
+  for (const id of ids) {
+    if (id === '*')
+      throw new InputError(Input.accountId, "has '*' among other accounts; use '*' alone for every account")
+    pathSegment(Input.accountId, id)
+    if (seen.has(id)) throw new InputError(Input.accountId, `names account ${id} twice`)
+    seen.add(id)
+  }
+  return ids
 }
 
 function benchmarkInput(read: InputReader, provider: ProviderDefinition<Settings>): string {
@@ -273,10 +315,32 @@ function ignoredInputs(
   return ignored
 }
 
+/** `mode: aggregate`: the report globs and what the sinks need; no service input is read. */
+export function parseAggregateInputs(
+  read: InputReader,
+  env: NodeJS.ProcessEnv = process.env
+): AggregateSettings {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  const reports = parseIacPaths(required(read, Input.reports, 'in mode aggregate (globs of report files)'))
+  if (reports.length === 0) throw new InputError(Input.reports, 'names no report file')
+  return {
+    mode: 'aggregate',
+    reports,
+    workspace,
+    softFail: booleanInput(read, Input.softFail, false),
+    reportPath: fileToWrite(Input.reportPath, read(Input.reportPath), reportPathFrom(read, env)),
+    github: githubInputs(read),
+    sarifPath: sarifPathInput(read, env),
+    iacPaths: parseIacPaths(read(Input.iacPaths))
+  }
+}
+
 /** Reads, normalises and cross-checks every input; throws an InputError naming the first bad one. */
 export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): Settings {
   const provider = definitionOf(oneOf(Input.provider, read(Input.provider), PROVIDER_IDS))
-  const mode = oneOf<Mode>(Input.mode, read(Input.mode) || 'scan', MODES)
+  // aggregate is a mode too (handled before this, with no provider): the error names all four
+  const mode = oneOf<Mode | 'aggregate'>(Input.mode, read(Input.mode) || 'scan', [...MODES, 'aggregate'])
+  if (mode === 'aggregate') throw new Error('mode aggregate reads its inputs with parseAggregateInputs')
   const apiKey = headerSafe(Input.apiKey, required(read, Input.apiKey, `for ${provider.id}`))
   const apiUrl = read(Input.apiUrl) ? apiUrlOverride(read(Input.apiUrl)) : provider.defaultApiUrl(read)
 
@@ -288,6 +352,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     pollIntervalMs: numberInput(read, Input.pollInterval, 15, 'seconds', { min: 1 }) * 1000,
     timeoutMs: numberInput(read, Input.timeout, 1800, 'seconds') * 1000,
     requestTimeoutMs: numberInput(read, Input.requestTimeout, 30, 'seconds', { min: 1, max: 600 }) * 1000,
+    maxParallel: wholeNumber(read, Input.maxParallel, 4, { min: 1, max: 256 }),
     policy: gatePolicy(read, provider),
     softFail: booleanInput(read, Input.softFail, false),
     reportPath: fileToWrite(Input.reportPath, read(Input.reportPath), reportPathFrom(read, env)),

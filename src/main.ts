@@ -1,18 +1,27 @@
 import * as core from '@actions/core'
-import { systemClock, type Clock } from './clock.js'
-import { toActionError, type ActionError } from './errors.js'
+import { runAggregate } from './aggregate.js'
 import { emptyBaseline, baselineFromResults, type Baseline } from './baseline.js'
+import { systemClock, type Clock } from './clock.js'
+import { Input } from './constants.js'
+import { ActionError, toActionError } from './errors.js'
 import { HttpClient } from './http/client.js'
 import type { RetryPolicy } from './http/retry.js'
-import { parseInputs, reportPathFrom, secretsInInputs, type InputReader } from './inputs.js'
-import { actionsLogger, type Logger } from './log.js'
-import { decisionFor, type AccountOutcome, type Outcome, type RunInfo } from './outcome.js'
+import {
+  parseAggregateInputs,
+  parseInputs,
+  reportPathFrom,
+  secretsInInputs,
+  type InputReader
+} from './inputs.js'
 import { judge } from './judge.js'
+import { actionsLogger, type Logger } from './log.js'
+import { combine, type AccountOutcome, type Outcome, type RunInfo } from './outcome.js'
 import { Poller } from './poll.js'
+import { pooled } from './pool.js'
 import { prepare, type Prepared } from './prepare.js'
 import { publish } from './publish/index.js'
 import type { Sink } from './publish/sink.js'
-import { definitionOf, type Settings } from './providers/registry.js'
+import { PROVIDERS, definitionOf, type Settings } from './providers/registry.js'
 import { AccountProgress, type AccountContext, type Provider, type Report } from './providers/types.js'
 import { sinksFor } from './surfaces.js'
 import { plain, registerSecret } from './text.js'
@@ -23,14 +32,17 @@ export interface RunOptions {
   log?: Logger
   /** Aborts the run (the runner's SIGINT/SIGTERM on cancel). */
   signal?: AbortSignal
-  /** Where the outcome goes; the outputs, report file, summary and annotations by default. */
+  /** Where the outcome goes; the report file, summary, annotations and GitHub surfaces by default. */
   sinks?: readonly Sink[]
   /** Test seams: how long retries wait, and the clock every wait and deadline uses. */
   retry?: RetryPolicy
   clock?: Clock
 }
 
-/** read inputs → one account's run → gate → sinks; the step's end is decided last. */
+/** Every provider's SARIF bands, by provider id: an aggregate may hold reports of both. */
+const SECURITY_SEVERITY = Object.fromEntries(PROVIDERS.map(p => [p.id, p.securitySeverity]))
+
+/** read inputs → each account's run (a bounded pool) → gate → sinks; the step's end is decided last. */
 export async function run(options: RunOptions = {}): Promise<Outcome> {
   const clock = options.clock ?? systemClock
   const startedAt = clock.now()
@@ -42,20 +54,22 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
     registerSecret(secret)
   }
   for (const secret of secretsInInputs(read)) mask(secret)
+  if (read(Input.mode).toLowerCase() === 'aggregate')
+    return aggregate(read, env, log, clock, startedAt, options)
 
   let settings: Settings | undefined
   let prepared: Prepared = {}
-  let inputError: ActionError | undefined
+  let runError: ActionError | undefined
   try {
     settings = parseInputs(read, env)
     announce(settings, log)
     prepared = await prepare(settings, new Date(clock.now()), log)
   } catch (err) {
-    inputError = toActionError(err)
+    runError = toActionError(err)
   }
 
-  const accounts: AccountOutcome[] = []
-  if (settings && !inputError) {
+  let accounts: AccountOutcome[] = []
+  if (settings && !runError) {
     const http = new HttpClient({
       baseUrl: settings.apiUrl,
       headers: definitionOf(settings.provider).requestHeaders(settings.apiKey),
@@ -70,30 +84,77 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
         { http, log, signal: options.signal, mask },
         settings
       )
-      // one account today; contract §12 makes this a bounded pool of them
-      const account = await runAccount(provider, settings, prepared, startedAt + settings.timeoutMs, {
-        log,
-        clock,
-        signal: options.signal
-      })
-      accounts.push(account)
+      const ids = await accountIds(provider, settings, startedAt + settings.timeoutMs)
+      // one account keeps the whole run's deadline (from the action's start); with several, each
+      // account's wait counts from its own start, so a long queue does not eat the later ones' time
+      const fixedDeadline = ids.length === 1 ? startedAt + settings.timeoutMs : undefined
+      const context = { log, clock, signal: options.signal }
+      accounts = await pooled(
+        ids.map(id => () => runAccount(provider, settings!, prepared, id, fixedDeadline, context)),
+        settings.maxParallel
+      )
+    } catch (err) {
+      runError = toActionError(err)
     } finally {
       http.dispose()
     }
   }
 
-  const result = inputError ? 'error' : (accounts[0]?.result ?? 'error')
-  const outcome: Outcome = {
-    result,
-    decision: decisionFor(result),
-    reason: inputError ? plain(inputError.message, 2000) : (accounts[0]?.reason ?? ''),
+  const outcome = combine({
     run: runInfo(settings, prepared, read, env),
     accounts,
-    error: inputError,
+    error: runError,
     startedAt,
-    durationMs: clock.now() - startedAt
+    clock
+  })
+  return publish(outcome, options.sinks ?? (await sinksFor(runError ? undefined : settings, env, log)), log)
+}
+
+/** `mode: aggregate`: one verdict over report files of earlier runs, with no request to any service. */
+async function aggregate(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  clock: Clock,
+  startedAt: number,
+  options: RunOptions
+): Promise<Outcome> {
+  let settings
+  let accounts: AccountOutcome[] = []
+  let runError: ActionError | undefined
+  try {
+    settings = parseAggregateInputs(read, env)
+    accounts = await runAggregate(settings, log)
+  } catch (err) {
+    runError = toActionError(err)
   }
-  return publish(outcome, options.sinks ?? (await sinksFor(inputError ? undefined : settings, env, log)), log)
+  const run: RunInfo = {
+    mode: 'aggregate',
+    softFail: settings?.softFail ?? false,
+    reportPath: settings?.reportPath ?? reportPathFrom(read, env),
+    securitySeverity: SECURITY_SEVERITY,
+    ...(settings?.sarifPath ? { sarifPath: settings.sarifPath } : {})
+  }
+  const outcome = combine({ run, accounts, error: runError, startedAt, clock })
+  return publish(outcome, options.sinks ?? (await sinksFor(runError ? undefined : settings, env, log)), log)
+}
+
+/** The accounts to work on: those named, or for `*` every one the credentials can work on. */
+async function accountIds(
+  provider: Provider,
+  settings: Settings,
+  deadline: number
+): Promise<(string | undefined)[]> {
+  if (settings.mode === 'onboard') return [undefined]
+  if (settings.accounts !== '*') return [...settings.accounts]
+  const listed = await provider.listAccounts(deadline)
+  if (listed.length === 0) {
+    throw new ActionError(
+      'permission',
+      `account-id is '*', but the credentials can work on no ${definitionOf(settings.provider).label} account; check the key's access (or the API application's scope).`
+    )
+  }
+  return [...new Set(listed)]
 }
 
 /** The baseline for one account: its results before the scan (`compare-to: previous`). */
@@ -101,15 +162,16 @@ async function previousResults(
   provider: Provider,
   settings: Settings,
   account: AccountContext,
+  accountId: string,
   log: Logger
 ): Promise<Baseline | undefined> {
-  if (settings.compareTo?.kind !== 'previous' || settings.mode === 'onboard') return undefined
+  if (settings.compareTo?.kind !== 'previous') return undefined
   account.progress.step('read the results before the scan')
-  const latest = await provider.latest(account, settings.accountId)
+  const latest = await provider.latest(account, accountId)
   if (latest) return baselineFromResults('previous', latest)
   const drop = settings.policy.maxScoreDrop != null ? ', and max-score-drop has no score to compare with' : ''
   log.warning(
-    `Account ${settings.accountId} has no completed results yet, so the baseline is empty: every failed control counts as new${drop}.`
+    `Account ${accountId} has no completed results yet, so the baseline is empty: every failed control counts as new${drop}.`
   )
   return emptyBaseline('previous')
 }
@@ -119,11 +181,13 @@ async function runAccount(
   provider: Provider,
   settings: Settings,
   prepared: Prepared,
-  deadline: number,
+  accountId: string | undefined,
+  fixedDeadline: number | undefined,
   run: { log: Logger; clock: Clock; signal: AbortSignal | undefined }
 ): Promise<AccountOutcome> {
   const { log } = run
-  const progress = new AccountProgress(settings.mode === 'onboard' ? undefined : settings.accountId)
+  const deadline = fixedDeadline ?? run.clock.now() + settings.timeoutMs
+  const progress = new AccountProgress(accountId)
   const poller = new Poller({
     maxIntervalMs: settings.pollIntervalMs,
     deadline,
@@ -134,14 +198,21 @@ async function runAccount(
   })
   const account: AccountContext = { progress, deadline, poller }
   try {
-    // `previous` is read before the scan is requested, so it cannot be this deployment's results
-    const previous = await previousResults(provider, settings, account, log)
-    const report: Report =
-      settings.mode === 'onboard'
-        ? await provider.onboard(account)
-        : settings.mode === 'scan'
-          ? await provider.scan(account, settings.accountId)
-          : await provider.audit(account, settings.accountId)
+    let report: Report
+    let previous: Baseline | undefined
+    if (settings.mode === 'onboard' || accountId === undefined) {
+      report = await provider.onboard(account)
+    } else {
+      // `previous` is read before the scan is requested, so it cannot be this deployment's results
+      previous =
+        settings.mode === 'scan'
+          ? await previousResults(provider, settings, account, accountId, log)
+          : undefined
+      report =
+        settings.mode === 'scan'
+          ? await provider.scan(account, accountId)
+          : await provider.audit(account, accountId)
+    }
     for (const note of report.notes) log.warning(note)
     const { gate, comparison, waivers } = judge(
       report,
@@ -187,10 +258,12 @@ function runInfo(
   read: InputReader,
   env: NodeJS.ProcessEnv
 ): RunInfo {
-  if (!settings) return { softFail: false, reportPath: reportPathFrom(read, env) }
+  if (!settings)
+    return { softFail: false, reportPath: reportPathFrom(read, env), securitySeverity: SECURITY_SEVERITY }
   const definition = definitionOf(settings.provider)
   return {
-    provider: { id: definition.id, label: definition.label, securitySeverity: definition.securitySeverity },
+    provider: { id: definition.id, label: definition.label },
+    securitySeverity: SECURITY_SEVERITY,
     mode: settings.mode,
     benchmark: settings.benchmark,
     policy: settings.policy,
@@ -218,6 +291,11 @@ function announce(settings: Settings, log: Logger): void {
   if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
     log.warning(`api-url ${settings.apiUrl} is plain http: the API key crosses the network unencrypted`)
   }
-  const account = settings.mode === 'onboard' ? '' : `, account ${settings.accountId}`
-  log.info(`${definitionOf(settings.provider).label}: mode ${settings.mode}${account} at ${settings.apiUrl}`)
+  const accounts =
+    settings.mode === 'onboard'
+      ? ''
+      : settings.accounts === '*'
+        ? ', every account the credentials can work on'
+        : `, account${settings.accounts.length > 1 ? 's' : ''} ${settings.accounts.join(', ')}`
+  log.info(`${definitionOf(settings.provider).label}: mode ${settings.mode}${accounts} at ${settings.apiUrl}`)
 }

@@ -68,8 +68,9 @@ export async function prepare(settings: Settings, now: Date, log: Logger): Promi
       }
       return baselineFromAccountReport(file, entry)
     }
-    // the account is known before any request, except the one onboarding creates
-    if (settings.mode !== 'onboard') baselineFor(settings.accountId)
+    // the accounts named are known before any request (not those of `*`, nor the one onboarding creates)
+    if (settings.mode !== 'onboard' && settings.accounts !== '*')
+      for (const id of settings.accounts) baselineFor(id)
     prepared.baselineFor = baselineFor
   }
   return prepared

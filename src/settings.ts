@@ -6,9 +6,12 @@ export type InputReader = (name: string) => string
 export type Mode = 'scan' | 'audit' | 'onboard'
 export const MODES: readonly Mode[] = ['scan', 'audit', 'onboard']
 
-/** What a run does to which account: an existing one, or the one it onboards. */
+/** The accounts a run works on: those named (input order), or every one the credentials can work on. */
+export type AccountSelection = readonly string[] | '*'
+
+/** What a run does to which accounts: existing ones, or the one it onboards. */
 export type Target<Onboard> =
-  { mode: 'scan' | 'audit'; accountId: string } | { mode: 'onboard'; onboardAccount: Onboard }
+  { mode: 'scan' | 'audit'; accounts: AccountSelection } | { mode: 'onboard'; onboardAccount: Onboard }
 
 /** The settings every provider shares, read and checked before any request. */
 export interface CommonSettings {
@@ -18,6 +21,8 @@ export interface CommonSettings {
   pollIntervalMs: number
   timeoutMs: number
   requestTimeoutMs: number
+  /** How many accounts are worked on at once (`max-parallel`). */
+  maxParallel: number
   policy: GatePolicy
   softFail: boolean
   reportPath: string
@@ -33,6 +38,19 @@ export interface CommonSettings {
   iacPaths: string[]
   /** Inputs that were set but mean nothing here, each with why: reported as warnings, never silently. */
   ignoredInputs: { input: string; why: string }[]
+}
+
+/** What the GitHub surfaces and SARIF need, in every mode. */
+export type SurfaceSettings = Pick<CommonSettings, 'github' | 'sarifPath' | 'iacPaths'>
+
+/** `mode: aggregate`: report files of earlier runs, combined with no request to any service. */
+export interface AggregateSettings extends SurfaceSettings {
+  mode: 'aggregate'
+  /** Globs, relative to the workspace. */
+  reports: string[]
+  workspace: string
+  softFail: boolean
+  reportPath: string
 }
 
 /** One provider's settings: the common ones, its own (`Extra`), and the target for the mode. */

@@ -7,7 +7,7 @@ import { DEFAULT_SINKS } from './publish/index.js'
 import { prCommentSink } from './publish/pr-comment.js'
 import { sarifSink } from './publish/sarif.js'
 import type { Sink } from './publish/sink.js'
-import type { Settings } from './providers/registry.js'
+import type { SurfaceSettings } from './settings.js'
 
 /** Every GitHub call of a run together may take this long: they are best-effort, the verdict is not. */
 const GITHUB_BUDGET_MS = 60_000
@@ -29,7 +29,7 @@ function locateControl(locator: Locator) {
  * skipped is said in a notice, never silently.
  */
 export async function sinksFor(
-  settings: Settings | undefined,
+  settings: SurfaceSettings | undefined,
   env: NodeJS.ProcessEnv,
   log: Logger
 ): Promise<Sink[]> {

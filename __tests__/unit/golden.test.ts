@@ -84,11 +84,7 @@ function outcomeOf(report: Report): Outcome {
     decision: gate.result === 'pass' ? 'promote' : 'rollback',
     reason: gate.reasons.join('; '),
     run: {
-      provider: {
-        id: 'conformity',
-        label: 'Cloud Conformity',
-        securitySeverity: { EXTREME: '9.5', VERY_HIGH: '8.5', HIGH: '7.5', MEDIUM: '5.5', LOW: '3.0' }
-      },
+      provider: { id: 'conformity', label: 'Cloud Conformity' },
       mode: 'scan',
       benchmark: 'CISAWSF',
       policy,
@@ -115,11 +111,7 @@ const errorOutcome: Outcome = {
   decision: 'rollback',
   reason: 'Timed out after 60 s waiting for scan job j-1; last status: Running. Raise the timeout input.',
   run: {
-    provider: {
-      id: 'cloudneeti',
-      label: 'Cloudneeti',
-      securitySeverity: { Critical: '9.5', High: '8.0', Moderate: '5.5', Low: '3.0', VeryLow: '1.0' }
-    },
+    provider: { id: 'cloudneeti', label: 'Cloudneeti' },
     mode: 'scan',
     benchmark: 'CSBP',
     policy,

@@ -24,7 +24,7 @@ const LAYERS: [layer: string, files: RegExp][] = [
   ['providers', /^providers\/(definition\.ts|[^/]+\/)/],
   ['registry', /^providers\/registry\.ts$/],
   ['inputs', /^(inputs|prepare)\.ts$/],
-  ['outcome', /^outcome\.ts$/],
+  ['outcome', /^(outcome|aggregate)\.ts$/],
   ['sinks', /^publish\//],
   ['main', /^(main|index|surfaces)\.ts$/]
 ]

@@ -99,7 +99,8 @@ const conformityControls = (): Control[] => [
 function runInfo(provider: 'conformity' | 'cloudneeti', policy: GatePolicy | undefined = HIGH): RunInfo {
   const definition = provider === 'conformity' ? conformity : cloudneeti
   return {
-    provider: { id: definition.id, label: definition.label, securitySeverity: definition.securitySeverity },
+    provider: { id: definition.id, label: definition.label },
+    securitySeverity: { [definition.id]: definition.securitySeverity },
     mode: 'scan',
     benchmark: provider === 'conformity' ? 'CISAWSF' : 'CSBP',
     policy,

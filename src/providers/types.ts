@@ -102,6 +102,8 @@ export interface Provider {
    * requested; undefined when the account has none yet.
    */
   latest(account: AccountContext, accountId: string): Promise<Report | undefined>
+  /** Every account the credentials can work on (`account-id: *`), in the service's order. */
+  listAccounts(deadline: number): Promise<string[]>
   /** Onboards the account the settings describe, waits for its first scan, reads its results. */
   onboard(account: AccountContext): Promise<Report>
 }

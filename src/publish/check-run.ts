@@ -60,7 +60,7 @@ export function annotationsFor(
   account: AccountOutcome,
   locate: CheckRunContext['locate']
 ): Annotation[] {
-  const threshold = outcome.run.policy?.failOnSeverity?.rank
+  const threshold = (account.policy ?? outcome.run.policy)?.failOnSeverity?.rank
   const counted = [...(account.gate?.counted ?? [])].sort((a, b) =>
     mostSevereFirst({ ...a, id: a.control.id }, { ...b, id: b.control.id })
   )

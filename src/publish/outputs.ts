@@ -4,24 +4,74 @@ import type { Outcome } from '../outcome.js'
 import { formatScore } from '../score.js'
 import { plain } from '../text.js'
 
-/** The step's outputs of contract §3. */
+/** A number per account, combined; '' when no account has one. */
+function across(
+  values: (number | undefined | null)[],
+  combine: (ns: number[]) => number
+): number | undefined {
+  const known = values.filter((n): n is number => typeof n === 'number')
+  return known.length ? combine(known) : undefined
+}
+const sum = (ns: number[]): number => ns.reduce((a, b) => a + b, 0)
+const lowest = (ns: number[]): number => Math.min(...ns)
+const count = (n: number | undefined): string => (n === undefined ? '' : String(n))
+
+/** The step's outputs (contract §3, §9–§12); with several accounts, combined as §12 says. */
 export function outputValues(outcome: Outcome): Record<string, string> {
-  const account = outcome.accounts.at(0)
-  const report = account?.report
-  const failed = account?.gate?.failedControls.length
+  const accounts = outcome.accounts
+  const scanIds = accounts.map(a => a.report?.scanId ?? a.scanId ?? '')
+  const perAccount = accounts.map(a => ({
+    'account-id': a.report?.accountId ?? a.accountId ?? '',
+    result: a.result,
+    score: formatScore(a.report?.score),
+    'failed-controls': count(a.gate?.failedControls.length),
+    'scan-id': a.report?.scanId ?? a.scanId ?? '',
+    reason: a.reason
+  }))
   return {
     [Output.result]: outcome.result,
     [Output.decision]: outcome.decision,
-    [Output.score]: formatScore(report?.score),
-    [Output.failedControls]: failed === undefined ? '' : String(failed),
-    [Output.scanId]: report?.scanId ?? account?.scanId ?? '',
-    [Output.accountId]: report?.accountId ?? account?.accountId ?? '',
+    [Output.score]: formatScore(
+      across(
+        accounts.map(a => a.report?.score),
+        lowest
+      )
+    ),
+    [Output.failedControls]: count(
+      across(
+        accounts.map(a => a.gate?.failedControls.length),
+        sum
+      )
+    ),
+    [Output.scanId]: scanIds.some(id => id !== '') ? scanIds.join(',') : '',
+    [Output.accountId]: accounts.map(a => a.report?.accountId ?? a.accountId ?? '').join(','),
     [Output.reportPath]: outcome.run.reportPath,
     [Output.reason]: outcome.reason,
-    [Output.newFailures]: account?.comparison ? String(account.comparison.regressions.length) : '',
-    [Output.fixed]: account?.comparison ? String(account.comparison.fixed.length) : '',
-    [Output.scoreChange]: formatScore(account?.comparison?.scoreChange),
-    [Output.waived]: report ? String(account?.waivers?.waived.length ?? 0) : ''
+    [Output.newFailures]: count(
+      across(
+        accounts.map(a => a.comparison?.regressions.length),
+        sum
+      )
+    ),
+    [Output.fixed]: count(
+      across(
+        accounts.map(a => a.comparison?.fixed.length),
+        sum
+      )
+    ),
+    [Output.scoreChange]: formatScore(
+      across(
+        accounts.map(a => a.comparison?.scoreChange),
+        lowest
+      )
+    ),
+    [Output.waived]: count(
+      across(
+        accounts.map(a => (a.report ? (a.waivers?.waived.length ?? 0) : undefined)),
+        sum
+      )
+    ),
+    [Output.accounts]: JSON.stringify(perAccount)
   }
 }
 
@@ -33,5 +83,7 @@ export function writeOutputs(outcome: Outcome, fromSinks: Record<string, string>
   const empty = Object.fromEntries(SINK_OUTPUTS.map(name => [name, '']))
   const values = { ...outputValues(outcome), ...empty, ...fromSinks }
   // values can hold API text (an account id, a reason): one plain line each, never a command
-  for (const [name, value] of Object.entries(values)) core.setOutput(name, plain(value, 8000))
+  // `accounts` is JSON for every account: cut, it would no longer parse
+  for (const [name, value] of Object.entries(values))
+    core.setOutput(name, plain(value, name === Output.accounts ? 10_000_000 : 8000))
 }

@@ -34,11 +34,12 @@ function accountReport(outcome: Outcome, account: AccountOutcome): AccountReport
     result: account.result,
     decision: decisionFor(account.result),
     reason: account.reason,
-    rules: (account.gate?.rules ?? []).map(({ rule, threshold, actual, passed }) => ({
+    rules: (account.gate?.rules ?? []).map(({ rule, threshold, actual, passed, reason }) => ({
       rule,
       threshold,
       actual,
-      passed
+      passed,
+      reason
     })),
     error: account.error ? { kind: account.error.kind, message: account.reason, phase: account.phase } : null,
     score: report ? report.score : null,
@@ -53,6 +54,12 @@ function accountReport(outcome: Outcome, account: AccountOutcome): AccountReport
         }
       : null,
     controls,
+    counted: (account.gate?.counted ?? []).map(c => ({
+      id: c.control.id,
+      severity: c.severity,
+      severityRank: c.severityRank,
+      ...(c.findings ? { findings: c.findings } : {})
+    })),
     notes: report?.notes ?? [],
     comparison: account.comparison
       ? {

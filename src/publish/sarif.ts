@@ -134,7 +134,7 @@ export function fingerprint(
 
 /** GitHub's band for a severity: the provider's table (matched as the contract matches names), else critical. */
 function securitySeverity(outcome: Outcome, provider: string, severity: string): string {
-  const known = outcome.run.provider?.id === provider ? outcome.run.provider.securitySeverity : {}
+  const known = outcome.run.securitySeverity?.[provider] ?? {}
   const key = severityKey(severity)
   const value = Object.entries(known).find(([name]) => severityKey(name) === key)?.[1]
   const n = Number(value)
@@ -261,15 +261,18 @@ function invocationTimes(outcome: Outcome): { startTimeUtc?: string; endTimeUtc?
 }
 
 function accountRun(
-  outcome: Outcome,
+  run: Outcome,
   account: AccountOutcome | undefined,
   category: string,
   locator: Locator
 ): SarifRun {
+  // each account keeps the policy it was judged with (in aggregate mode, each report's own)
+  const outcome = account?.policy ? { ...run, run: { ...run.run, policy: account.policy } } : run
   const report = account?.report
   const provider = report?.provider ?? outcome.run.provider?.id ?? 'unknown'
   const accountId = report?.accountId ?? account?.accountId ?? 'unknown'
-  const label = outcome.run.provider?.id === provider ? outcome.run.provider.label : provider
+  const label =
+    account?.providerLabel ?? (outcome.run.provider?.id === provider ? outcome.run.provider.label : provider)
   const benchmark = report?.benchmark.id ?? outcome.run.benchmark
   const gate = account?.gate
   const notifications: SarifNotification[] = []

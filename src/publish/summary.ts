@@ -272,12 +272,52 @@ export function failedControlsMarkdown(account: AccountOutcome): string[] {
   return lines
 }
 
+const ORDER: Record<AccountOutcome['result'], number> = { error: 0, fail: 1, pass: 2 }
+
+/** Worst first: errors, then failures, then passes; within each, the lowest score first. */
+function worstFirst(a: AccountOutcome, b: AccountOutcome): number {
+  return (
+    ORDER[a.result] - ORDER[b.result] ||
+    (a.report?.score ?? -1) - (b.report?.score ?? -1) ||
+    (a.accountId ?? '').localeCompare(b.accountId ?? '')
+  )
+}
+
+/** One row per account: the table a many-account summary opens with. */
+function accountRows(outcome: Outcome, accounts: AccountOutcome[]): string[] {
+  const rows = [
+    '| Account | Provider | Result | Score | Failed controls | Why |',
+    '|---|---|---|---|---|---|'
+  ]
+  for (const a of accounts.slice(0, 500)) {
+    const label = a.providerLabel ?? outcome.run.provider?.label ?? ''
+    const score = a.report ? formatScore(a.report.score) : ''
+    const failed = a.gate ? String(a.gate.failedControls.length) : ''
+    rows.push(
+      `| ${code(a.accountId ?? 'new account')} | ${markdown(label, 40)} | **${a.result}** | ${score} | ${failed} | ${markdown(a.reason, 300)} |`
+    )
+  }
+  if (accounts.length > 500) rows.push(`| …and ${accounts.length - 500} more in the report file | | | | | |`)
+  return rows
+}
+
 /** The job summary as Markdown: result, decision, score, the rules, and the failed controls. */
 export function summaryMarkdown(outcome: Outcome, budgetBytes = SUMMARY_BUDGET_BYTES): string {
   const tail = outcome.result === 'fail' && outcome.run.softFail ? ' (soft-fail: the step succeeds)' : ''
   const lines: string[] = [`## ${HEADLINE[outcome.result]} — ${outcome.decision}${tail}`, '']
-  for (const account of outcome.accounts) {
-    lines.push(...accountSummary(outcome, account), ...failedControlsMarkdown(account))
+  if (outcome.accounts.length > 1) {
+    // many accounts: one row each, worst first, then the details of those that did not pass
+    const worst = [...outcome.accounts].sort(worstFirst)
+    lines.push(...accountRows(outcome, worst), '')
+    for (const account of worst.filter(a => a.result !== 'pass')) {
+      const label = account.providerLabel ?? outcome.run.provider?.label ?? ''
+      lines.push(`### ${code(account.accountId ?? 'new account')} ${markdown(label, 40)}`, '')
+      lines.push(...accountSummary(outcome, account), ...failedControlsMarkdown(account))
+    }
+  } else {
+    for (const account of outcome.accounts) {
+      lines.push(...accountSummary(outcome, account), ...failedControlsMarkdown(account))
+    }
   }
   if (outcome.error) {
     lines.push(

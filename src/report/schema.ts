@@ -35,7 +35,9 @@ const ruleSchema = z.strictObject({
   rule: z.enum(['min-score', 'fail-on-severity', 'max-failures', 'max-score-drop']),
   threshold: z.union([z.number(), z.string()]),
   actual: z.number(),
-  passed: z.boolean()
+  passed: z.boolean(),
+  /** The sentence a person reads when the rule failed. */
+  reason: z.string()
 })
 
 const errorSchema = z.strictObject({ kind: z.string(), message: z.string(), phase: z.string() })
@@ -96,6 +98,15 @@ export const accountReportSchema = z.strictObject({
   score: z.number().min(0).max(100).nullable(),
   counts: countsSchema.nullable(),
   controls: z.array(controlSchema),
+  /** The failed controls as they counted against the gate (after waivers; regressions with gate-on new). */
+  counted: z.array(
+    z.strictObject({
+      id: z.string(),
+      severity: z.string(),
+      severityRank: z.number().int().nonnegative(),
+      findings: z.array(findingSchema).optional()
+    })
+  ),
   notes: z.array(z.string()),
   comparison: comparisonSchema.nullable(),
   /** Controls the waivers cover entirely (they stay in `controls`, failed), and the waivers that matched or did not. */

@@ -6,6 +6,7 @@ import type { CloudneetiCredentials, CloudneetiOnboardAccount } from './definiti
 import {
   envelope,
   failedAssetsPage,
+  licenseAccountsResult,
   jobResult,
   jobStatusResult,
   lowerKeys,
@@ -217,6 +218,20 @@ export class CloudneetiApi {
       deadline,
       classify: reportClassifier
     })
+  }
+
+  /** E9: the license's accounts that the API application may work on. */
+  async accountsInScope(auth: AuthProvider, deadline: number): Promise<string[]> {
+    const result = await this.call(licenseAccountsResult, {
+      method: 'GET',
+      path: `/onboarding${this.license}/licenseAccounts`,
+      operation: "list the license's accounts",
+      idempotent: true,
+      auth,
+      deadline,
+      classify: permissionHint('License.GetAPIAccess')
+    })
+    return result.accounts.filter(a => a.isinapiscope === true).map(a => a.accountid)
   }
 
   /** One page (1-based) of the failed assets of the account's latest results for a benchmark (E14). */

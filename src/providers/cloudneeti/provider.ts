@@ -176,6 +176,10 @@ export function createCloudneetiProvider(run: RunContext, settings: CloudneetiSe
       }
     },
 
+    async listAccounts(deadline) {
+      return api.accountsInScope(api.licenseToken(deadline), deadline)
+    },
+
     async onboard(account) {
       if (settings.mode !== 'onboard') throw new Error('onboard needs onboard settings')
       const spec = settings.onboardAccount

@@ -71,6 +71,13 @@ export const reportResult = single(
 
 export type RawReport = z.infer<typeof reportResult>
 
+/** E9: the license's accounts, and whether each is in the API application's scope. */
+export const licenseAccountsResult = single(
+  z.object({
+    accounts: z.array(z.object({ accountid: z.string().min(1), isinapiscope: z.boolean().nullish() }))
+  })
+)
+
 const text = z.string().nullish()
 
 /** Tags come as an object of name → value; anything else carries no usable tag. */

@@ -5,6 +5,7 @@ import type { ConformityOnboardAccount } from './definition.js'
 import { privilegeHint, type KeyUser, type Need } from './privileges.js'
 import {
   account,
+  accountList,
   checksPage,
   externalId,
   scanStarted,
@@ -82,6 +83,19 @@ export class ConformityApi {
       classify: classifier(this.user, spec.need, spec.accountId)
     })
     return { body: parseResponse(schema, response.body, spec.operation), headers: response.headers }
+  }
+
+  /** The accounts the key's user can see. */
+  async accounts(deadline: number): Promise<string[]> {
+    const body = await this.call(accountList, {
+      method: 'GET',
+      path: '/accounts',
+      operation: 'list the accounts',
+      idempotent: true,
+      need: 'read',
+      deadline
+    })
+    return body.data.map(a => a.id)
   }
 
   async account(accountId: string, deadline: number): Promise<Account> {

@@ -137,6 +137,10 @@ export function createConformityProvider(run: RunContext, settings: ConformitySe
       return evaluate(api, account, found)
     },
 
+    async listAccounts(deadline) {
+      return (await identify(deadline)).accounts(deadline)
+    },
+
     async onboard(account) {
       if (settings.mode !== 'onboard') throw new Error('onboard needs onboard settings')
       const spec = settings.onboardAccount

@@ -45,6 +45,8 @@ export const account = z.object({
 })
 export type Account = z.infer<typeof account>['data']
 
+export const accountList = z.object({ data: z.array(z.object({ id: z.string().min(1) })) })
+
 export const scanStarted = z.object({
   data: single(z.object({ status: z.string() }))
 })
