@@ -14,7 +14,7 @@ describe('bad input', () => {
   it.each([
     [{ provider: 'aws' }, /^Input 'provider' has 'aws'; expected one of: cloudneeti, conformity$/],
     [{ 'api-key': '' }, /^Input 'api-key' is required for cloudneeti$/],
-    [{ mode: 'rescan' }, /^Input 'mode' has 'rescan'; expected one of: scan, audit, onboard$/],
+    [{ mode: 'rescan' }, /^Input 'mode' has 'rescan'; expected one of: scan, audit, onboard, aggregate$/],
     [{ 'min-score': '120' }, /^Input 'min-score' must be between 0 and 100/],
     [{ timeout: 'soon' }, /^Input 'timeout' must be a non-negative number of seconds/],
     [

@@ -41,7 +41,9 @@ describe('issue class 5: the report download has no hidden budget', () => {
     // without the fix: "Could not download the CSBP report of job …: … answered 503: "Service Unavailable".
     // The service had a problem; re-run later." — the deadline silently cut the retries (or the
     // retry count ran out first, depending on the jitter), and nothing says the timeout ended it
-    emu.addFault({ method: 'GET', path: '/summary$', status: 503, times: 0 })
+    // Retry-After 3 makes the second wait reach past the 5 s deadline whatever the jitter, so the
+    // deadline (not the count of retries) is what ends the download
+    emu.addFault({ method: 'GET', path: '/summary$', status: 503, headers: { 'Retry-After': '3' }, times: 0 })
     const run = await runAction(cloudneetiInputs(emu.url, { timeout: '5' }))
     expectError(run, /time(d)? ?out|deadline/i)
     expect(errorKind(run)).toBe('timeout')
