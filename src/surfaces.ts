@@ -65,7 +65,7 @@ export async function sinksFor(
   if (github.prComment && target.pullRequest) {
     if (target.pullRequest.fromFork) {
       log.notice(
-        'No pull request comment: the pull request comes from a fork, whose token cannot write. The job summary and the check run have the verdict; see the README for commenting from a workflow_run.'
+        'No pull request comment: the pull request comes from a fork, whose token cannot write. The job summary and the check run have the verdict; docs/github-surfaces.md shows how to comment from a workflow_run.'
       )
     } else {
       const runUrl =
