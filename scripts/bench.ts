@@ -9,6 +9,7 @@
  *   3. cold start: node dist/index.js to its first request, beside bare node
  *   4. bundle size
  *
+ * `node scripts/bench.ts large cold` runs only the sections named (delay, large, cold, bundle).
  * Exits 0 whether targets are met or not; non-zero only when the benchmark itself breaks.
  */
 import { spawn } from 'node:child_process'
@@ -786,15 +787,30 @@ function sectionBundle(): void {
 
 // ------------------------------------------------------------------ main
 
+/** Section names for `node scripts/bench.ts [section…]` (default: every section). */
+const SECTIONS = ['delay', 'large', 'cold', 'bundle'] as const
+type Section = (typeof SECTIONS)[number]
+
+function chosenSections(args: string[]): Set<Section> {
+  const unknown = args.filter(a => !(SECTIONS as readonly string[]).includes(a))
+  if (unknown.length) {
+    console.error(`bench: unknown section ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`)
+    process.exit(2)
+  }
+  return new Set((args.length ? args : SECTIONS) as Section[])
+}
+
 async function main(): Promise<void> {
   const started = Date.now()
+  const chosen = chosenSections(process.argv.slice(2))
   console.log(`Benchmark of ${path.relative(process.cwd(), DIST) || DIST} on Node ${process.version}`)
   // cold start runs right after the delay runs, while the benchmark process is idle and small
   // (before the 100,000-check world exists); the sections print in their numbered order
-  const delay = await sectionDelay()
-  const cold = await sectionColdStart()
-  const large = await sectionLarge()
-  for (const print of [delay, large, cold, sectionBundle]) print()
+  const printers: Partial<Record<Section, Printer>> = { bundle: sectionBundle }
+  if (chosen.has('delay')) printers.delay = await sectionDelay()
+  if (chosen.has('cold')) printers.cold = await sectionColdStart()
+  if (chosen.has('large')) printers.large = await sectionLarge()
+  for (const name of SECTIONS) if (chosen.has(name)) printers[name]?.()
 
   console.log('\nTargets\n=======')
   for (const t of targets) console.log(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}`)
