@@ -9,21 +9,27 @@
  *   3. cold start: node dist/index.js to its first request, beside bare node
  *   4. bundle size
  *
+ *   5. fleet: 50 Conformity accounts of 2,000 checks in one step (max-parallel 10) beside one
+ *      account alone; an aggregate of 256 report files
+ *
+ * `npm run bench -- fleet` (or `node scripts/bench.ts large cold`) runs only the sections named
+ * (delay, large, cold, bundle, fleet).
  * Exits 0 whether targets are met or not; non-zero only when the benchmark itself breaks.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { SAMPLE, sampleWorld, startEmulator } from '../emulator/server.ts'
 import type { EmulatorHandle, RequestLogEntry, World } from '../emulator/server.ts'
+import { FLEET_KEY, accountsInFlight, fleetWorld, pollsAfterScan, requestKinds } from './bench-fleet.ts'
 import { expectedCloudneeti } from './expected.ts'
 import { DIST, ROOT, prepareStep, runAction, stepResults } from './local-runner.ts'
 
 const NAIVE_POLLER = path.join(ROOT, 'scripts', 'naive-poller.sh')
 const MEASURE_WRAPPER = path.join(ROOT, 'scripts', 'measure-action.mjs')
-const WATCHDOG_MS = 6 * 60_000
+const WATCHDOG_MS = 8 * 60_000
 
 // ------------------------------------------------------------------ printing and targets
 
@@ -547,12 +553,18 @@ interface LargeRun {
 async function measuredRun(
   emu: EmulatorHandle,
   label: string,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {}
 ): Promise<LargeRun> {
   const usageFile = path.join(tempDir('gate-usage-'), 'usage.json')
   const from = emu.log.length
   const cpuBefore = process.cpuUsage()
-  const run = await runActionScript(MEASURE_WRAPPER, inputs, { MEASURE_USAGE_FILE: usageFile }, 120_000)
+  const run = await runActionScript(
+    MEASURE_WRAPPER,
+    inputs,
+    { ...extraEnv, MEASURE_USAGE_FILE: usageFile },
+    120_000
+  )
   const cpu = process.cpuUsage(cpuBefore)
   let usage: Usage
   try {
@@ -784,17 +796,383 @@ function sectionBundle(): void {
   target('Bundle under 1.5 MB', bytes < limit, `${mb(bytes)} < 1.5 MB`)
 }
 
+// ------------------------------------------------------------------ 5. fleet
+
+const FLEET_ACCOUNTS = 50
+const FLEET_CHECKS = 2000
+const FLEET_PARALLEL = 10
+const FLEET_TIMING = { scanSeconds: 2, pendingSeconds: 0.2 }
+const AGGREGATE_REPORTS = 256
+
+/** One object of the `accounts` output (contract §12); every value a string. */
+interface AccountsOutputEntry {
+  'account-id': string
+  result: string
+  score: string
+  'failed-controls': string
+  'scan-id': string
+  reason: string
+}
+
+function accountsOutput(run: ActionProcessRun): AccountsOutputEntry[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(run.outputs.accounts ?? '')
+    return Array.isArray(parsed) ? (parsed as AccountsOutputEntry[]) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+interface ReportFileShape {
+  accounts: { provider: string; accountId: string | null }[]
+}
+
+/**
+ * `count` report files in <workspace>/reports, copies of `bases` in turn, each holding its own
+ * account id (an aggregate refuses an account that two files hold). Returns the bytes written.
+ */
+function writeReportCopies(
+  workspace: string,
+  bases: Record<string, unknown>[],
+  count: number,
+  idOf: (i: number, provider: string) => string
+): number {
+  mkdirSync(path.join(workspace, 'reports'))
+  let bytes = 0
+  for (let i = 0; i < count; i++) {
+    const copy = structuredClone(bases[i % bases.length]) as unknown as ReportFileShape
+    if (copy.accounts.length !== 1) throw new Error('a base report should hold one account')
+    copy.accounts[0].accountId = idOf(i, copy.accounts[0].provider)
+    const text = JSON.stringify(copy, null, 2)
+    writeFileSync(path.join(workspace, 'reports', `report-${String(i).padStart(3, '0')}.json`), text)
+    bytes += Buffer.byteLength(text)
+  }
+  return bytes
+}
+
+/** A run of the bundle that must have written a report: its report, else the benchmark breaks. */
+function reportOf(run: ActionProcessRun, what: string): Record<string, unknown> {
+  if (!run.report) throw new Error(`${what}: no report file (exit ${run.code}): ${run.stdout}${run.stderr}`)
+  return run.report
+}
+
+interface AggregateRun extends LargeRun {
+  files: number
+  bytes: number
+  /** what each copied file's account recorded, by result */
+  want: Record<string, number>
+}
+
+async function aggregateRun(
+  emu: EmulatorHandle,
+  label: string,
+  bases: Record<string, unknown>[],
+  idOf: (i: number, provider: string) => string
+): Promise<AggregateRun> {
+  const workspace = tempDir('gate-aggregate-')
+  const bytes = writeReportCopies(workspace, bases, AGGREGATE_REPORTS, idOf)
+  const want: Record<string, number> = {}
+  for (let i = 0; i < AGGREGATE_REPORTS; i++) {
+    const base = bases[i % bases.length] as { accounts: { result: string }[] }
+    want[base.accounts[0].result] = (want[base.accounts[0].result] ?? 0) + 1
+  }
+  // no provider, key or URL: aggregate mode asks no service (the emulator's log shows it)
+  const run = await measuredRun(
+    emu,
+    label,
+    { mode: 'aggregate', reports: 'reports/*.json' },
+    { GITHUB_WORKSPACE: workspace }
+  )
+  return { ...run, files: AGGREGATE_REPORTS, bytes, want }
+}
+
+/** The aggregate's outputs against what its files recorded: 256 accounts, each with its result. */
+function aggregateCheck(r: AggregateRun): { ok: boolean; detail: string } {
+  const accounts = accountsOutput(r.run)
+  const got: Record<string, number> = {}
+  for (const a of accounts ?? []) got[a.result] = (got[a.result] ?? 0) + 1
+  const ids = (r.run.outputs['account-id'] ?? '').split(',').filter(Boolean)
+  const worst = r.want.error ? 'error' : r.want.fail ? 'fail' : 'pass'
+  const tally = (t: Record<string, number>) =>
+    Object.entries(t)
+      .sort()
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')
+  const ok =
+    accounts?.length === r.files &&
+    new Set(ids).size === r.files &&
+    tally(got) === tally(r.want) &&
+    r.run.outputs.result === worst &&
+    r.requests.length === 0
+  return {
+    ok,
+    detail:
+      `accounts output ${accounts?.length ?? 'unreadable'} (${tally(got)}; want ${r.files}: ${tally(r.want)}), ` +
+      `account-id ${new Set(ids).size} distinct, result ${r.run.outputs.result ?? '?'} (want ${worst}), ` +
+      `${r.requests.length} requests`
+  }
+}
+
+async function sectionFleet(): Promise<Printer> {
+  const built = Date.now()
+  const fleet = fleetWorld(FLEET_ACCOUNTS, FLEET_CHECKS, FLEET_TIMING, prng)
+  const ids = fleet.expected.map(e => e.accountId)
+  const emu = await startEmulator({ world: fleet.world, port: 0 })
+  const setupMs = Date.now() - built
+  const scanInputs = (accounts: string[]) => ({
+    provider: 'conformity',
+    mode: 'scan',
+    'api-url': `${emu.url}/v1`,
+    'api-key': FLEET_KEY,
+    'account-id': accounts.join(','),
+    'max-parallel': String(FLEET_PARALLEL),
+    'poll-interval': '1'
+  })
+  const small = await startEmulator({ world: sampleWorld(), port: 0 })
+  let one: LargeRun
+  let all: LargeRun
+  let agg: AggregateRun
+  let aggBig: AggregateRun
+  try {
+    one = await measuredRun(emu, `1 account (${ids[0]})`, scanInputs([ids[0]]))
+    emu.setWorld(fleet.world) // every account as at load again: idle, its first checks
+    all = await measuredRun(
+      emu,
+      `${FLEET_ACCOUNTS} accounts, max-parallel ${FLEET_PARALLEL}`,
+      scanInputs(ids)
+    )
+
+    // one real report file per provider (mode audit against the sample world: no scan to wait for)
+    const ccBase = await runActionScript(
+      DIST,
+      {
+        provider: 'conformity',
+        mode: 'audit',
+        'api-url': `${small.url}/v1`,
+        'api-key': SAMPLE.conformity.keys.admin,
+        'account-id': SAMPLE.conformity.accounts.prod
+      },
+      {},
+      30_000
+    )
+    const cnBase = await runActionScript(
+      DIST,
+      { ...cnInputs(small.url, SAMPLE.cloudneeti.accounts.prodAws), mode: 'audit' },
+      {},
+      30_000
+    )
+    const bases = [reportOf(ccBase, 'Conformity base report'), reportOf(cnBase, 'Cloudneeti base report')]
+    for (const r of [ccBase, cnBase]) rmSync(r.workspace, { recursive: true, force: true })
+    const pad = (i: number, n: number) => String(i).padStart(n, '0')
+    agg = await aggregateRun(small, `${AGGREGATE_REPORTS} small reports, both providers`, bases, (i, p) =>
+      p === 'cloudneeti' ? `cccccccc-0000-4000-8000-${pad(i, 12)}` : `agg-cc-${pad(i, 3)}`
+    )
+    // for information: the same with copies of the one-account run's report (2,000 checks)
+    aggBig = await aggregateRun(
+      small,
+      `${AGGREGATE_REPORTS} copies of ${ids[0]}'s report`,
+      [reportOf(one.run, 'the one-account run')],
+      i => `fleet-copy-${pad(i, 3)}`
+    )
+  } finally {
+    await emu.close()
+    await small.close()
+  }
+  for (const r of [one, all, agg, aggBig]) rmSync(r.run.workspace, { recursive: true, force: true })
+
+  // ---- the scan runs
+  const wallOf = (r: LargeRun) => r.run.exitedAt - r.run.spawnedAt
+  const rssOf = (r: LargeRun) => r.usage.maxRSS * 1024
+  const cpuOf = (r: LargeRun) => (r.usage.userCPUTime + r.usage.systemCPUTime) / 1000
+  const waves = Math.ceil(FLEET_ACCOUNTS / FLEET_PARALLEL)
+  const oneMs = wallOf(one)
+  const allMs = wallOf(all)
+  const ratio = allMs / (waves * oneMs)
+  const oneKinds = requestKinds(one.requests)
+  const allKinds = requestKinds(all.requests)
+  const requestBound = FLEET_ACCOUNTS * (one.requests.length - oneKinds.whoami) + 1
+  const flight = accountsInFlight(all.requests)
+  const spans = [...flight.spans.values()]
+  const spanMs = spans.map(s => s.last - s.first)
+  const perAccount = spans.map(s => s.requests)
+  // status polls: the single run's count is the bound's per-account baseline; an account that
+  // needed more saw its bot still running at the poll the single run ended on
+  const onePolls = [...pollsAfterScan(one.requests).values()][0] ?? []
+  const allPolls = [...pollsAfterScan(all.requests).values()]
+  const pollTally = new Map<number, number>()
+  for (const p of allPolls) pollTally.set(p.length, (pollTally.get(p.length) ?? 0) + 1)
+  const extra = allPolls.filter(p => p.length > onePolls.length)
+  const missedPoll = extra.map(p => p[onePolls.length - 1]).filter(t => t !== undefined)
+
+  const expectedOne = fleet.expected[0]
+  const oneAccounts = accountsOutput(one.run)
+  const oneOk =
+    one.run.outputs.result === expectedOne.result &&
+    oneAccounts?.length === 1 &&
+    oneAccounts[0].result === expectedOne.result &&
+    Number(oneAccounts[0].score) === expectedOne.score &&
+    Number(oneAccounts[0]['failed-controls']) === expectedOne.failedControls
+  const accounts = accountsOutput(all.run)
+  const wrong: string[] = []
+  for (const [i, want] of fleet.expected.entries()) {
+    const got = accounts?.[i]
+    if (
+      !got ||
+      got['account-id'] !== want.accountId ||
+      got.result !== want.result ||
+      Number(got.score) !== want.score ||
+      Number(got['failed-controls']) !== want.failedControls
+    )
+      wrong.push(
+        `${want.accountId}: got ${got ? `${got['account-id']} ${got.result} ${got.score} ${got['failed-controls']}` : 'nothing'}, want ${want.result} ${want.score} ${want.failedControls}`
+      )
+  }
+  const wantPass = fleet.expected.filter(e => e.result === 'pass').length
+  const gotPass = accounts?.filter(a => a.result === 'pass').length ?? 0
+  const overall = fleet.expected.some(e => e.result === 'fail') ? 'fail' : 'pass'
+  const fleetOk =
+    accounts?.length === FLEET_ACCOUNTS &&
+    wrong.length === 0 &&
+    all.run.outputs.result === overall &&
+    all.run.outputs['account-id'] === ids.join(',')
+  const aggCheck = aggregateCheck(agg)
+  const aggBigCheck = aggregateCheck(aggBig)
+
+  return () => {
+    const kinds = (k: Record<string, number>) =>
+      `${k.whoami} whoami, ${k.account} GET account, ${k.scan} POST scan, ${k.checks} GET /checks` +
+      (k.other ? `, ${k.other} other` : '')
+    const verdict = (r: LargeRun) => {
+      const list = accountsOutput(r.run) ?? []
+      const pass = list.filter(a => a.result === 'pass').length
+      const fail = list.filter(a => a.result === 'fail').length
+      return `${r.run.outputs.result ?? '?'} (${list.length} account${list.length === 1 ? '' : 's'}: ${pass} pass, ${fail} fail)`
+    }
+    const row = (r: LargeRun, extra: string) => [
+      r.label,
+      sec(wallOf(r)),
+      sec(cpuOf(r)),
+      mb(rssOf(r)),
+      String(r.requests.length),
+      sec(r.emulatorCpuMs),
+      verdict(r),
+      extra
+    ]
+    printTable(
+      `5a. Fleet: ${FLEET_ACCOUNTS} Conformity accounts of ${FLEET_CHECKS.toLocaleString('en')} checks, one step (mode scan, poll-interval 1)`,
+      ['run', 'wall', 'CPU', 'peak RSS', 'requests', 'emulator CPU', 'action verdict', 'expected'],
+      [
+        row(one, `${expectedOne.result} ${oneOk ? 'ok' : 'WRONG'}`),
+        row(all, `${overall}, ${wantPass} pass ${fleetOk ? 'ok' : 'WRONG'}`)
+      ],
+      [
+        `Each account: ${FLEET_CHECKS.toLocaleString('en')} checks, ~15 % FAILURE (${fleet.failuresAfterScan.toLocaleString('en')} over the fleet after the run), a bot run of ${FLEET_TIMING.scanSeconds} s`,
+        `(pending ${FLEET_TIMING.pendingSeconds} s) that flips a few statuses; every third account fails only LOW/MEDIUM rules and passes.`,
+        `Requests, 1 account: ${kinds(oneKinds)}.`,
+        `Requests, ${FLEET_ACCOUNTS} accounts: ${kinds(allKinds)}; per account ${Math.min(...perAccount)}–${Math.max(...perAccount)} (median ${median(perAccount)}).`,
+        `Status polls (GET account after the scan request) per account: ${[...pollTally.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([n, k]) => `${n} ×${k}`)
+          .join(
+            ', '
+          )}; the single run: ${onePolls.length}, at ${onePolls.map(t => `${t} ms`).join(', ')} after its scan request.`,
+        ...(extra.length
+          ? [
+              `The ${extra.length} account(s) with more polls made poll ${onePolls.length} at ${Math.min(...missedPoll)}–${Math.max(...missedPoll)} ms after the scan request, before the ${FLEET_TIMING.scanSeconds} s run`,
+              'had ended (the emulator times the run from when it handles the request, no earlier than its logged arrival): they',
+              `polled once more a poll-interval later. With a ${FLEET_TIMING.scanSeconds} s run and poll-interval 1 that poll races the run's end.`
+            ]
+          : []),
+        `Waves: ceil(${FLEET_ACCOUNTS} / ${FLEET_PARALLEL}) = ${waves}; ${waves} × one account's time = ${sec(waves * oneMs)}; ${FLEET_ACCOUNTS}-account wall / that = ${ratio.toFixed(2)}.`,
+        `In flight (first → last request of an account, by the emulator's log): at most ${flight.max} at once (for ${sec(flight.atMaxMs)} in all);`,
+        `an account's span ${sec(Math.min(...spanMs))}–${sec(Math.max(...spanMs))} (median ${sec(median(spanMs))}).`,
+        "Wall is spawn → exit (Node start-up included); CPU and peak RSS are the action process's own",
+        `(scripts/measure-action.mjs); the emulator runs in the benchmark process. World built and emulator started in ${sec(setupMs)}.`
+      ]
+    )
+    const aggRow = (r: AggregateRun, check: { ok: boolean }) => [
+      r.label,
+      `${r.files} files, ${mb(r.bytes)}`,
+      sec(wallOf(r)),
+      sec(cpuOf(r)),
+      mb(rssOf(r)),
+      String(r.requests.length),
+      verdict(r),
+      check.ok ? 'ok' : 'WRONG'
+    ]
+    printTable(
+      `5b. Aggregate: ${AGGREGATE_REPORTS} report files (mode aggregate, reports: 'reports/*.json')`,
+      ['reports', 'input', 'wall', 'CPU', 'peak RSS', 'requests', 'action verdict', 'outputs'],
+      [aggRow(agg, aggCheck), aggRow(aggBig, aggBigCheck)],
+      [
+        'Small reports: copies of two real files written by mode audit against the sample world, in turn a',
+        `Conformity one (cc-acc-prod: pass) and a Cloudneeti one (prod-aws: fail), each copy with its own account id.`,
+        `The second row, for information (no target): copies of the report of the one-account run of 5a (${FLEET_CHECKS.toLocaleString('en')} checks,`,
+        `its ${expectedOne.failedControls} failed controls with their findings)${rssOf(aggBig) >= 300e6 ? '; its peak RSS is over the 300 MB the small reports are held to' : ''}.`,
+        'Wall is spawn → exit (Node start-up included); the requests column counts requests to the emulator (none expected).'
+      ]
+    )
+    for (const r of [one, all, agg, aggBig]) {
+      if (!r.run.outputs.result)
+        console.log(`  ${r.label}: exit ${r.run.code}, no result output: ${r.run.stderr}`)
+    }
+    for (const w of wrong.slice(0, 5)) console.log(`  wrong: ${w}`)
+
+    target(
+      `Fleet: wall time`,
+      allMs <= 1.3 * waves * oneMs,
+      `${sec(allMs)} ≤ 1.3 × ${waves} waves × ${sec(oneMs)} = ${sec(1.3 * waves * oneMs)} (ratio ${ratio.toFixed(2)})`
+    )
+    target('Fleet: peak RSS', rssOf(all) < 300e6, `${mb(rssOf(all))} < 300 MB`)
+    target(
+      'Fleet: requests',
+      all.requests.length <= requestBound && allKinds.whoami === 1,
+      `${all.requests.length} ≤ ${FLEET_ACCOUNTS} × (${one.requests.length} − ${oneKinds.whoami}) + 1 = ${requestBound}; whoami ${allKinds.whoami} (want 1)`
+    )
+    target(
+      'Fleet: accounts in flight',
+      flight.max <= FLEET_PARALLEL,
+      `at most ${flight.max} at once ≤ max-parallel ${FLEET_PARALLEL}`
+    )
+    target(
+      'Fleet: outputs correct',
+      fleetOk && oneOk,
+      `accounts ${accounts?.length ?? 'unreadable'} (want ${FLEET_ACCOUNTS}), ${gotPass} pass (want ${wantPass}), ` +
+        `${wrong.length} account(s) wrong, result ${all.run.outputs.result ?? '?'} (want ${overall}); one account ${oneOk ? 'right' : 'WRONG'}`
+    )
+    target(`Aggregate of ${AGGREGATE_REPORTS}: wall time`, wallOf(agg) < 2000, `${sec(wallOf(agg))} < 2.00 s`)
+    target(`Aggregate of ${AGGREGATE_REPORTS}: peak RSS`, rssOf(agg) < 300e6, `${mb(rssOf(agg))} < 300 MB`)
+    target(`Aggregate of ${AGGREGATE_REPORTS}: outputs`, aggCheck.ok, aggCheck.detail)
+  }
+}
+
 // ------------------------------------------------------------------ main
+
+/** Section names for `node scripts/bench.ts [section…]` (default: every section). */
+const SECTIONS = ['delay', 'large', 'cold', 'bundle', 'fleet'] as const
+type Section = (typeof SECTIONS)[number]
+
+function chosenSections(args: string[]): Set<Section> {
+  const unknown = args.filter(a => !(SECTIONS as readonly string[]).includes(a))
+  if (unknown.length) {
+    console.error(`bench: unknown section ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`)
+    process.exit(2)
+  }
+  return new Set((args.length ? args : SECTIONS) as Section[])
+}
 
 async function main(): Promise<void> {
   const started = Date.now()
+  const chosen = chosenSections(process.argv.slice(2))
   console.log(`Benchmark of ${path.relative(process.cwd(), DIST) || DIST} on Node ${process.version}`)
   // cold start runs right after the delay runs, while the benchmark process is idle and small
   // (before the 100,000-check world exists); the sections print in their numbered order
-  const delay = await sectionDelay()
-  const cold = await sectionColdStart()
-  const large = await sectionLarge()
-  for (const print of [delay, large, cold, sectionBundle]) print()
+  const printers: Partial<Record<Section, Printer>> = { bundle: sectionBundle }
+  if (chosen.has('delay')) printers.delay = await sectionDelay()
+  if (chosen.has('cold')) printers.cold = await sectionColdStart()
+  if (chosen.has('large')) printers.large = await sectionLarge()
+  if (chosen.has('fleet')) printers.fleet = await sectionFleet()
+  for (const name of SECTIONS) if (chosen.has(name)) printers[name]?.()
 
   console.log('\nTargets\n=======')
   for (const t of targets) console.log(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${t.detail}`)
