@@ -9,6 +9,6 @@ export default {
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 60000,
   // the integration tests mostly wait on timers and child processes, so more workers than cores pay off
-  maxWorkers: 4,
+  maxWorkers: 8,
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.cjs']
 }
