@@ -110,6 +110,23 @@ export async function run(options: RunOptions = {}): Promise<Outcome> {
   return publish(outcome, options.sinks ?? (await sinksFor(runError ? undefined : settings, env, log)), log)
 }
 
+/** Inputs that mean nothing in mode aggregate (those with no action.yml default, so set by someone). */
+const AGGREGATE_IGNORES = [
+  Input.provider,
+  Input.apiUrl,
+  Input.apiKey,
+  Input.applicationId,
+  Input.applicationSecret,
+  Input.licenseId,
+  Input.accountId,
+  Input.benchmark,
+  Input.onboardAccount,
+  Input.compareTo,
+  Input.maxScoreDrop,
+  Input.maxFailures,
+  Input.waivers
+]
+
 /** `mode: aggregate`: one verdict over report files of earlier runs, with no request to any service. */
 async function aggregate(
   read: InputReader,
@@ -124,6 +141,13 @@ async function aggregate(
   let runError: ActionError | undefined
   try {
     settings = parseAggregateInputs(read, env)
+    // each report keeps the verdict its run recorded: service and gate inputs decide nothing here
+    for (const input of AGGREGATE_IGNORES) {
+      if (read(input))
+        log.warning(
+          `Input '${input}' was ignored: mode aggregate asks no service and keeps each report's verdict`
+        )
+    }
     accounts = await runAggregate(settings, log)
   } catch (err) {
     runError = toActionError(err)

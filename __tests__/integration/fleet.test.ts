@@ -150,10 +150,13 @@ describe('aggregate mode: one verdict over the reports of a matrix', () => {
     const dir = await reportsDir()
     emu.log.length = 0
     const run = await runAction(
-      { mode: 'aggregate', reports: 'reports/*.json' },
+      { mode: 'aggregate', reports: 'reports/*.json', provider: 'conformity', 'max-failures': '0' },
       { env: { GITHUB_WORKSPACE: dir } }
     )
     expect(emu.log).toEqual([])
+    // nothing is silently ignored: the inputs that decide nothing here are named
+    expect(run.stdout).toContain("::warning::Input 'provider' was ignored: mode aggregate asks no service")
+    expect(run.stdout).toContain("::warning::Input 'max-failures' was ignored")
     const rows = accounts(run)
     expect(rows.map(r => r['account-id']).sort()).toEqual(
       [cc.accounts.dev, cc.accounts.prod, cn.accounts.prodAws].sort()
