@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { RequestLogEntry } from '../../emulator/server.ts'
+import { accountsInFlight } from '../../scripts/bench-fleet.ts'
 import { runAction, type ActionRun } from '../../scripts/local-runner.ts'
 import { SAMPLE, cloudneetiInputs, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
@@ -19,28 +19,6 @@ type AccountRow = {
   reason: string
 }
 const accounts = (run: ActionRun): AccountRow[] => JSON.parse(run.outputs.accounts) as AccountRow[]
-
-/** When each account's requests began and ended, from the emulator's log. */
-function windows(log: RequestLogEntry[], ids: string[]): Map<string, [number, number]> {
-  const spans = new Map<string, [number, number]>()
-  for (const entry of log) {
-    const id = ids.find(a => decodeURIComponent(entry.path).includes(a))
-    if (!id) continue
-    const [start, end] = spans.get(id) ?? [entry.time, entry.time]
-    spans.set(id, [Math.min(start, entry.time), Math.max(end, entry.time)])
-  }
-  return spans
-}
-
-function maxInFlight(spans: Iterable<[number, number]>): number {
-  const events = [...spans]
-    .flatMap(([s, e]) => [[s, 1] as const, [e, -1] as const])
-    .sort((a, b) => a[0] - b[0] || b[1] - a[1])
-  let now = 0
-  let most = 0
-  for (const [, step] of events) most = Math.max(most, (now += step))
-  return most
-}
 
 describe('many accounts in one step', () => {
   it('gates each account on its own: one error or failure does not stop the others, outputs combine', async () => {
@@ -89,9 +67,9 @@ describe('many accounts in one step', () => {
       conformityInputs(emu.url, { 'account-id': ids.join(','), 'max-parallel': '2' })
     )
     expect(accounts(run).every(r => r.result !== 'error')).toBe(true)
-    const spans = windows(emu.log, ids)
-    expect(spans.size).toBe(3)
-    expect(maxInFlight(spans.values())).toBe(2)
+    const inFlight = accountsInFlight(emu.log)
+    expect([...inFlight.spans.keys()].sort()).toEqual([...ids].sort())
+    expect(inFlight.max).toBe(2)
   })
 
   it('* is every account the Conformity key can see, in the order the service lists them', async () => {
