@@ -72,6 +72,20 @@ describe('many accounts in one step', () => {
     expect(inFlight.max).toBe(2)
   })
 
+  it("each account's timeout counts from its own start, so a queue does not eat the later accounts' time", async () => {
+    // one at a time, each account needs about 3.3 s of the 5 s timeout: together they need more
+    emu.setWorld(fastWorld(w => (w.timing = { pendingSeconds: 0.2, scanSeconds: 2.2 })))
+    const ids = [cc.accounts.prod, cc.accounts.dev]
+    const run = await runAction(
+      conformityInputs(emu.url, { 'account-id': ids.join(','), 'max-parallel': '1', timeout: '5' })
+    )
+    expect(accounts(run).map(r => r.result)).not.toContain('error')
+    const spans = accountsInFlight(emu.log).spans
+    // the second account began after the first ended, and the whole run outlasted one timeout
+    expect(spans.get(cc.accounts.dev)!.first).toBeGreaterThanOrEqual(spans.get(cc.accounts.prod)!.last)
+    expect(spans.get(cc.accounts.dev)!.last - spans.get(cc.accounts.prod)!.first).toBeGreaterThan(5000)
+  })
+
   it('* is every account the Conformity key can see, in the order the service lists them', async () => {
     const run = await runAction(conformityInputs(emu.url, { 'account-id': '*', mode: 'audit' }))
     const listed = emu.log.find(e => e.path === '/v1/accounts')
