@@ -1,6 +1,6 @@
 /** Runs the bundled action the way the GitHub runner does; shared by the tests, the demo and the benchmark. */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -117,8 +117,11 @@ export function prepareStep(
 export function stepResults(step: RunnerStep): Pick<ActionRun, 'outputs' | 'summary' | 'report'> {
   const outputs = parseOutputFile(readFileSync(step.outputFile, 'utf8'))
   const reportPath = outputs['report-path']
+  // a report-path that names a directory (a refused input) leaves no report to read
   const report =
-    reportPath && existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : undefined
+    reportPath && existsSync(reportPath) && statSync(reportPath).isFile()
+      ? JSON.parse(readFileSync(reportPath, 'utf8'))
+      : undefined
   return { outputs, summary: readFileSync(step.summaryFile, 'utf8'), report }
 }
 

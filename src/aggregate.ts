@@ -9,7 +9,7 @@ import { PROVIDERS } from './providers/registry.js'
 import type { Control, Report } from './providers/types.js'
 import { readReportFile } from './report/read.js'
 import type { AccountReport, ReportDocument } from './report/schema.js'
-import { severityRank } from './severity.js'
+import { severityRank, type SeverityScale } from './severity.js'
 import type { AggregateSettings } from './settings.js'
 
 /** The report files the globs match, in path order; a glob outside the workspace is refused. */
@@ -38,7 +38,7 @@ async function reportFiles(settings: AggregateSettings): Promise<string[]> {
 function policyOf(document: ReportDocument, provider: string): GatePolicy | undefined {
   const p = document.policy
   if (!p) return undefined
-  const scale = PROVIDERS.find(d => d.id === provider)?.severities
+  const scale = scaleOf(provider)
   const rank = scale && p.failOnSeverity !== 'none' ? severityRank(scale, p.failOnSeverity) : undefined
   return {
     minScore: p.minScore,
@@ -50,7 +50,7 @@ function policyOf(document: ReportDocument, provider: string): GatePolicy | unde
 /** An account as its run recorded it: the verdict is kept, never evaluated again. */
 function accountOutcome(document: ReportDocument, entry: AccountReport): AccountOutcome {
   const policy = policyOf(document, entry.provider)
-  const label = PROVIDERS.find(d => d.id === entry.provider)?.label ?? entry.provider
+  const label = known(entry.provider)?.label ?? entry.provider
   const base = {
     accountId: entry.accountId ?? undefined,
     result: entry.result,
@@ -130,8 +130,18 @@ function accountOutcome(document: ReportDocument, entry: AccountReport): Account
   }
 }
 
+/** A provider's severity scale, by id; undefined for a provider this version does not know. */
+function scaleOf(provider: string): SeverityScale | undefined {
+  return known(provider)?.severities
+}
+
+/** The definition of a provider a report names, if this version has it. */
+function known(provider: string) {
+  return PROVIDERS.find(d => d.id === provider)
+}
+
 function severityRankOf(provider: string, severity: string): number {
-  const scale = PROVIDERS.find(d => d.id === provider)?.severities
+  const scale = scaleOf(provider)
   return (scale && severityRank(scale, severity)) ?? 0
 }
 

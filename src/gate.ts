@@ -1,5 +1,6 @@
 import type { Control, Finding, Report } from './providers/types.js'
 import { roundScore } from './score.js'
+import { mostSevereFirst } from './severity.js'
 
 /** What the gate holds a report to: the gate inputs of contract §2, §9 and §10. */
 export interface GatePolicy {
@@ -27,6 +28,12 @@ export interface CountedControl {
   findings?: Finding[]
   severity: string
   severityRank: number
+}
+
+/** Counted controls in the one order every sink lists them: most severe first, then by control id. */
+export function countedMostSevereFirst<T extends CountedControl>(counted: readonly T[]): T[] {
+  const key = (c: T) => ({ severityRank: c.severityRank, id: c.control.id })
+  return [...counted].sort((a, b) => mostSevereFirst(key(a), key(b)))
 }
 
 /** One rule as it was evaluated, so every reader sees the threshold and the value it met. */

@@ -3,7 +3,7 @@ import { ActionError } from './errors.js'
 import type { Logger } from './log.js'
 import { definitionOf, type Settings } from './providers/registry.js'
 import { readReportFile } from './report/read.js'
-import { loadWaivers, waiverStatus, type Waiver, type WaiverStatus } from './waivers.js'
+import { loadWaivers, waiverScope, waiverStatus, type Waiver, type WaiverStatus } from './waivers.js'
 
 /** What the run reads from the workspace before it asks the service anything. */
 export interface Prepared {
@@ -13,13 +13,7 @@ export interface Prepared {
 }
 
 function describe(w: Waiver): string {
-  const where = [
-    w.account && `account ${w.account}`,
-    w.resource && `resource ${w.resource}`,
-    w.region && `region ${w.region}`
-  ]
-    .filter(Boolean)
-    .join(', ')
+  const where = waiverScope(w)
   return `control ${w.control}${where ? ` (${where})` : ''}`
 }
 

@@ -54,6 +54,17 @@ const REQUIRED: Partial<Record<WaiverKey, string>> = {
 /** A waiver within this many days of its last day gets a warning. */
 export const EXPIRY_WARNING_DAYS = 14
 
+/** What a waiver narrows itself to, in words: `account a, resource r, region g`, or '' for the whole control. */
+export function waiverScope(w: Waiver): string {
+  return [
+    w.account && `account ${w.account}`,
+    w.resource && `resource ${w.resource}`,
+    w.region && `region ${w.region}`
+  ]
+    .filter(Boolean)
+    .join(', ')
+}
+
 const DAY_MS = 86_400_000
 
 /** The file, the line, the problem: the one line the step fails with. */

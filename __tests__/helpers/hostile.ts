@@ -6,8 +6,7 @@
 import { expect } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import type { EmulatorHandle, RequestLogEntry, World } from '../../emulator/server.ts'
-import { spawn } from 'node:child_process'
-import { DIST, parseOutputFile, prepareStep, type ActionRun } from '../../scripts/local-runner.ts'
+import type { ActionRun } from '../../scripts/local-runner.ts'
 import { Cloudneeti, Conformity, accountPath } from '../emulator/helpers.ts'
 import { linksAndMentions, renderedText, unescapedSpecials } from '../unit/markdown-text.ts'
 import { runnerCommands, type RunnerCommand } from './runner-commands.js'
@@ -198,43 +197,4 @@ export function bearerTokens(emu: EmulatorHandle): string[] {
     .filter(h => h.startsWith('Bearer '))
     .map(h => h.slice('Bearer '.length))
   return [...new Set(tokens)]
-}
-
-/**
- * runAction for runs whose report-path output may not name a readable file (a directory): the
- * outputs, stdout and summary, and the report only when one could be read.
- */
-export function runTolerant(inputs: Record<string, string>): Promise<ActionRun> {
-  const step = prepareStep(inputs)
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST], {
-      cwd: step.workspace,
-      env: step.env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
-    child.stderr.on('data', d => (stderr += d))
-    child.on('error', reject)
-    child.on('close', code => {
-      const outputs = parseOutputFile(readFileSync(step.outputFile, 'utf8'))
-      let report: Record<string, unknown> | undefined
-      try {
-        report = JSON.parse(readFileSync(outputs['report-path'], 'utf8'))
-      } catch {
-        report = undefined
-      }
-      resolve({
-        code,
-        stdout,
-        stderr,
-        outputs,
-        summary: readFileSync(step.summaryFile, 'utf8'),
-        report,
-        workspace: step.workspace,
-        durationMs: 0
-      })
-    })
-  })
 }

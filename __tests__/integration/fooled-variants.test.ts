@@ -15,8 +15,7 @@ import {
   conformityFailures,
   errorKind,
   expectError,
-  faulted,
-  runTolerant
+  faulted
 } from '../helpers/hostile.js'
 import { cloudneetiInputs, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
@@ -29,7 +28,7 @@ describe('issue class 6: a report-path that names an existing directory', () => 
   ])('%s → an input error naming report-path, before any request', async (_name, reportPath) => {
     // without the fix: the input check passes it, then writing fails, and the reason becomes
     // "Could not write the report file: EISDIR ..." (kind report), which names no input
-    const run = await runTolerant(conformityInputs(emu.url, { 'report-path': reportPath }))
+    const run = await runAction(conformityInputs(emu.url, { 'report-path': reportPath }))
     expect([run.code, run.outputs.result, run.outputs.decision]).toEqual([1, 'error', 'rollback'])
     expect(run.outputs.reason).toMatch(/^Input 'report-path' /)
     expect(emu.log).toEqual([])

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { softFailed } from '../outcome.js'
-import { mostSevereFirst } from '../severity.js'
+import { countedMostSevereFirst } from '../gate.js'
 import { plain } from '../text.js'
 import type { Sink } from './sink.js'
 import { SUMMARY_MAX_ROWS } from './summary.js'
@@ -15,12 +15,10 @@ export const annotationsSink: Sink = {
     if (outcome.result !== 'fail') return
     const annotate = softFailed(outcome) ? core.warning : core.error
     for (const account of outcome.accounts) {
-      const blocking = (account.gate?.blocking ?? [])
-        .map(c => ({ ...c.control, severity: c.severity, severityRank: c.severityRank }))
-        .sort(mostSevereFirst)
+      const blocking = countedMostSevereFirst(account.gate?.blocking ?? [])
       if (account.result !== 'fail' || blocking.length === 0) continue
-      for (const control of blocking.slice(0, MAX_ANNOTATIONS)) {
-        annotate(plain(`${control.severity} control failed: ${control.title}`, 300), {
+      for (const { control, severity } of blocking.slice(0, MAX_ANNOTATIONS)) {
+        annotate(plain(`${severity} control failed: ${control.title}`, 300), {
           title: plain(`Compliance: ${control.id}`, 100)
         })
       }

@@ -1,10 +1,9 @@
 import { Output } from '../constants.js'
-import type { CountedControl } from '../gate.js'
+import { countedMostSevereFirst, type CountedControl } from '../gate.js'
 import { githubFailure, type Octokit } from '../github/client.js'
 import type { GitHubTarget } from '../github/target.js'
 import type { SourceLocation } from '../iac.js'
 import type { AccountOutcome, Outcome } from '../outcome.js'
-import { mostSevereFirst } from '../severity.js'
 import { plain } from '../text.js'
 import { bytes, trimMarkdown } from './markdown.js'
 import type { Sink } from './sink.js'
@@ -61,9 +60,7 @@ export function annotationsFor(
   locate: CheckRunContext['locate']
 ): Annotation[] {
   const threshold = (account.policy ?? outcome.run.policy)?.failOnSeverity?.rank
-  const counted = [...(account.gate?.counted ?? [])].sort((a, b) =>
-    mostSevereFirst({ ...a, id: a.control.id }, { ...b, id: b.control.id })
-  )
+  const counted = countedMostSevereFirst(account.gate?.counted ?? [])
   return counted.slice(0, MAX_ANNOTATIONS).map(c => {
     const where = locate(c)
     const resources = (c.findings ?? []).map(f => f.name ?? f.resource)

@@ -1,3 +1,5 @@
+import { plain } from '../text.js'
+
 /**
  * Cuts Markdown to a budget on a line boundary, never inside a construct: an open code fence is
  * closed, open `<details>` blocks are closed and a table is ended before the notice, so what is
@@ -36,3 +38,10 @@ export function trimMarkdown(
 /** GitHub's own measures: a check run's summary and text in UTF-8 bytes, a comment in characters. */
 export const bytes = (s: string): number => Buffer.byteLength(s)
 export const characters = (s: string): number => [...s].length
+
+/**
+ * Text as inline code: GitHub renders nothing inside a code span (no HTML, links or mentions), so
+ * it needs plain text, not escapes; a backtick would end the span and a pipe the table cell.
+ */
+export const code = (id: string, max = 80): string =>
+  `\`${plain(id, max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``

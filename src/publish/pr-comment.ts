@@ -1,11 +1,11 @@
 import { Output } from '../constants.js'
 import { githubFailure, type Octokit } from '../github/client.js'
 import type { GitHubTarget } from '../github/target.js'
+import { countedMostSevereFirst } from '../gate.js'
 import { decisionFor, type AccountOutcome, type Outcome } from '../outcome.js'
 import { formatScore } from '../score.js'
-import { mostSevereFirst } from '../severity.js'
-import { markdown, plain } from '../text.js'
-import { characters, trimMarkdown } from './markdown.js'
+import { markdown } from '../text.js'
+import { characters, code, trimMarkdown } from './markdown.js'
 import type { Sink } from './sink.js'
 
 /** GitHub's limit for a comment body, in characters. */
@@ -58,9 +58,7 @@ function accountBody(outcome: Outcome, account: AccountOutcome, runUrl: string |
   lines.push('')
   if (account.reason)
     lines.push(`**${account.result === 'error' ? 'Error' : 'Why'}:** ${markdown(account.reason, 1000)}`, '')
-  const counted = [...(gate?.counted ?? [])].sort((a, b) =>
-    mostSevereFirst({ ...a, id: a.control.id }, { ...b, id: b.control.id })
-  )
+  const counted = countedMostSevereFirst(gate?.counted ?? [])
   if (counted.length) {
     const what =
       outcome.run.policy?.gateOn === 'new'
@@ -69,7 +67,7 @@ function accountBody(outcome: Outcome, account: AccountOutcome, runUrl: string |
     lines.push(`**${what}** (${counted.length}):`, '', '| Severity | Control | Title |', '|---|---|---|')
     for (const c of counted.slice(0, LISTED_CONTROLS)) {
       lines.push(
-        `| ${markdown(c.severity, 40)} | \`${plain(c.control.id, 80).replace(/[`|]/g, "'")}\` | ${markdown(c.control.title, 200)} |`
+        `| ${markdown(c.severity, 40)} | ${code(c.control.id)} | ${markdown(c.control.title, 200)} |`
       )
     }
     if (counted.length > LISTED_CONTROLS)

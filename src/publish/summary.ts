@@ -1,12 +1,12 @@
 import * as core from '@actions/core'
-import type { RuleResult } from '../gate.js'
+import { countedMostSevereFirst, type RuleResult } from '../gate.js'
 import { decisionFor, type AccountOutcome, type Outcome } from '../outcome.js'
 import type { Control } from '../providers/types.js'
 import { formatScore } from '../score.js'
 import { mostSevereFirst } from '../severity.js'
-import { markdown, plain } from '../text.js'
-import type { Waiver } from '../waivers.js'
-import { trimMarkdown } from './markdown.js'
+import { markdown } from '../text.js'
+import { waiverScope, type Waiver } from '../waivers.js'
+import { code, trimMarkdown } from './markdown.js'
 import type { Sink } from './sink.js'
 
 /** GitHub caps a step summary at 1 MiB: stay inside it, with room for other steps' summaries. */
@@ -26,13 +26,6 @@ const RULE_LABEL: Record<RuleResult['rule'], string> = {
   'max-failures': 'Failed controls at most max-failures',
   'max-score-drop': 'Score drop at most max-score-drop'
 }
-
-/**
- * Text as inline code: GitHub renders nothing inside a code span (no HTML, links or mentions), so
- * it needs plain text, not escapes; a backtick would end the span and a pipe the table cell.
- */
-const code = (id: string, max = 80): string =>
-  `\`${plain(id, max).replace(/`/g, "'").replace(/\|/g, '\\|')}\``
 
 // Links only to the services' own sites: a link from an answer could otherwise point anywhere.
 const SERVICE_HOSTS = /(^|\.)(cloudconformity\.com|trendmicro\.com|cloudneeti\.com|zscaler\.com)$/i
@@ -165,9 +158,7 @@ function comparisonSection(account: AccountOutcome): string[] {
   lines.push(`| Fixed controls | ${c.fixed.length} |`, '')
   if (c.regressions.length) {
     lines.push('| Severity | Control | Title | New failing resources |', '|---|---|---|---|')
-    for (const r of [...c.regressions]
-      .sort((a, b) => b.severityRank - a.severityRank)
-      .slice(0, SUMMARY_MAX_ROWS)) {
+    for (const r of countedMostSevereFirst(c.regressions).slice(0, SUMMARY_MAX_ROWS)) {
       const what = r.newlyFailed ? 'newly failed' : findingList(r.findings)
       lines.push(
         `| ${markdown(r.severity, 40)} | ${code(r.control.id)} | ${markdown(r.control.title, 200)} | ${what} |`
@@ -183,13 +174,7 @@ function comparisonSection(account: AccountOutcome): string[] {
 }
 
 function waiverLine(w: Waiver): string {
-  const scope = [
-    w.account && `account ${w.account}`,
-    w.resource && `resource ${w.resource}`,
-    w.region && `region ${w.region}`
-  ]
-    .filter(Boolean)
-    .join(', ')
+  const scope = waiverScope(w)
   const owner = w.owner ? `, owner ${w.owner}` : ''
   return `- ${code(w.control)}${scope ? ` (${markdown(scope, 200)})` : ''}: expires ${markdown(w.expires, 12)}${markdown(owner, 80)} — ${markdown(w.reason, 200)}`
 }
