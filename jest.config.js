@@ -3,9 +3,7 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.check.json' }]
-  },
+  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.cjs' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 60000,
   // the integration tests mostly wait on timers and child processes, so more workers than cores pay off
