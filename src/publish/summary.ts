@@ -1,4 +1,5 @@
-import * as core from '@actions/core'
+import { appendFile } from 'node:fs/promises'
+import { EOL } from 'node:os'
 import { countedMostSevereFirst, type RuleResult } from '../gate.js'
 import { decisionFor, type AccountOutcome, type Outcome } from '../outcome.js'
 import type { Control } from '../providers/types.js'
@@ -319,8 +320,11 @@ export function summaryMarkdown(outcome: Outcome, budgetBytes = SUMMARY_BUDGET_B
 
 export const summarySink: Sink = {
   name: 'job summary',
+  // appended as core.summary would, but to the file the environment names now: core.summary
+  // remembers the first file it wrote for the rest of the process
   async write(outcome) {
-    if (!process.env.GITHUB_STEP_SUMMARY) return
-    await core.summary.addRaw(summaryMarkdown(outcome), true).write()
+    const file = process.env.GITHUB_STEP_SUMMARY
+    if (!file) return
+    await appendFile(file, summaryMarkdown(outcome) + EOL)
   }
 }
