@@ -184,7 +184,10 @@ async function delayRun(scanSeconds: number, interval: number | undefined): Prom
     let verdictOk: boolean
     if (interval === undefined) {
       // ours: the bundled action exactly as the runner runs it, poll-interval at its default
-      const run = await runAction({ ...cnInputs(emu.url, account), mode: 'scan' }, { cancelAfterMs: limitMs })
+      const run = await runAction(
+        { ...cnInputs(emu.url, account), mode: 'scan' },
+        { cancelAfterMs: limitMs, compileCache: false }
+      )
       exitAt = Date.now()
       const reportPath = run.outputs['report-path']
       if (!reportPath) throw new Error(`the action wrote no report-path output:\n${run.stdout}${run.stderr}`)

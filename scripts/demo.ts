@@ -44,7 +44,7 @@ const runs = allRuns.filter(r => !onlyProvider || r.provider === onlyProvider)
 const rule = '─'.repeat(78)
 for (const { title, inputs } of runs) {
   console.log(`${rule}\n${title}\n${rule}`)
-  const run = await runAction(inputs)
+  const run = await runAction(inputs, { compileCache: false })
   console.log('Log (stdout of node dist/index.js):')
   console.log(run.stdout.replace(/^/gm, '  ').trimEnd())
   console.log(`\nExit code: ${run.code}   (${(run.durationMs / 1000).toFixed(1)} s)\nOutputs:`)

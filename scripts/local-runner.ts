@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const DIST = path.join(ROOT, 'dist', 'index.js')
+const COMPILE_CACHE = path.join(tmpdir(), 'gate-node-compile-cache')
 
 interface ActionYaml {
   inputs: Record<string, { default?: string; required?: boolean }>
@@ -37,6 +38,8 @@ export interface RunOptions {
   /** Send the signal once this says so (checked every 50 ms): e.g. once the service saw the wait begin. */
   cancelWhen?: () => boolean
   signal?: NodeJS.Signals
+  /** false: start the bundle without Node's compile cache, as the runner does (the benchmark). */
+  compileCache?: boolean
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<delimiter` … `delimiter`). */
@@ -82,7 +85,8 @@ export interface RunnerStep {
  */
 export function prepareStep(
   inputs: Record<string, string>,
-  extraEnv: Record<string, string> = {}
+  extraEnv: Record<string, string> = {},
+  files: Record<string, string> = {}
 ): RunnerStep {
   for (const name of Object.keys(inputs)) {
     if (!(name in actionYaml.inputs)) throw new Error(`input '${name}' is not declared in action.yml`)
@@ -110,6 +114,10 @@ export function prepareStep(
     const value = inputs[name] ?? runnerDefault(spec.default, env)
     if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true })
+    writeFileSync(path.join(workspace, file), text)
+  }
   return { workspace, env, outputFile, summaryFile }
 }
 
@@ -127,16 +135,14 @@ export function stepResults(step: RunnerStep): Pick<ActionRun, 'outputs' | 'summ
 
 /** Runs the bundled action the way the runner does, and collects what it left behind. */
 export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
-  const step = prepareStep(inputs, options.env)
-  for (const [file, text] of Object.entries(options.files ?? {})) {
-    mkdirSync(path.dirname(path.join(step.workspace, file)), { recursive: true })
-    writeFileSync(path.join(step.workspace, file), text)
-  }
+  const step = prepareStep(inputs, options.env, options.files)
   const started = Date.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [DIST], {
       cwd: step.workspace,
-      env: step.env,
+      // Node keeps the bundle's compiled code between the runs of a test suite (the runner starts
+      // each job afresh; only start-up time differs)
+      env: options.compileCache === false ? step.env : { ...step.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''

@@ -13,7 +13,14 @@ import { run } from '../../src/main.js'
 import type { Outcome } from '../../src/outcome.js'
 import { outputValues } from '../../src/publish/outputs.js'
 import { sleep } from '../../src/sleep.js'
-import { actionYaml } from '../../scripts/local-runner.ts'
+import { forgetSecrets, plain } from '../../src/text.js'
+import {
+  actionYaml,
+  prepareStep,
+  stepResults,
+  type ActionRun,
+  type RunOptions
+} from '../../scripts/local-runner.ts'
 
 /** As many retries as the action makes, with backoff in milliseconds instead of seconds. */
 export const FAST_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 5, maxDelayMs: 100 }
@@ -71,6 +78,35 @@ export function inputReader(inputs: Record<string, string>): (name: string) => s
   return name => (inputs[name] ?? actionYaml.inputs[name]?.default ?? '').trim()
 }
 
+/** What a run printed and the exit code it set, with the process's stdout, stderr and exit code its own meanwhile. */
+async function captured<T>(
+  body: () => Promise<T>
+): Promise<{ value: T; code: number; stdout: string; stderr: string }> {
+  const streams = { stdout: [] as string[], stderr: [] as string[] }
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write }
+  const exitCode = process.exitCode
+  process.exitCode = undefined
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].write = ((chunk: string | Uint8Array) => {
+      streams[name].push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+      return true
+    }) as typeof process.stdout.write
+  }
+  try {
+    const value = await body()
+    return {
+      value,
+      code: Number(process.exitCode ?? 0),
+      stdout: streams.stdout.join(''),
+      stderr: streams.stderr.join('')
+    }
+  } finally {
+    process.stdout.write = writes.stdout
+    process.stderr.write = writes.stderr
+    process.exitCode = exitCode
+  }
+}
+
 /** One run of the action in this process, its outputs and what it printed; nothing is written. */
 export async function runInProcess(
   inputs: Record<string, string>,
@@ -78,37 +114,82 @@ export async function runInProcess(
 ): Promise<InProcessRun> {
   const workspace = mkdtempSync(path.join(tmpdir(), 'gate-inprocess-'))
   const log: string[] = []
-  const chunks: string[] = []
-  // setSecret and setFailed print workflow commands and set the exit code: keep both to this run
-  const write = process.stdout.write
-  const exitCode = process.exitCode
-  process.exitCode = undefined
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    return true
-  }) as typeof process.stdout.write
-  let code: number
-  let outcome: Outcome
   try {
-    outcome = await run({
-      read: inputReader(inputs),
-      env: { GITHUB_WORKSPACE: workspace },
-      log: {
-        info: m => log.push(`info: ${m}`),
-        warning: m => log.push(`warning: ${m}`),
-        notice: m => log.push(`notice: ${m}`),
-        debug: m => log.push(`debug: ${m}`)
-      },
-      sinks: [],
-      signal: options.signal,
-      retry: options.retry ?? FAST_RETRY,
-      clock: options.clock ?? fastClock()
-    })
-    code = Number(process.exitCode ?? 0)
+    const {
+      value: outcome,
+      code,
+      stdout
+    } = await captured(() =>
+      run({
+        read: inputReader(inputs),
+        env: { GITHUB_WORKSPACE: workspace },
+        log: {
+          info: m => log.push(`info: ${m}`),
+          warning: m => log.push(`warning: ${m}`),
+          notice: m => log.push(`notice: ${m}`),
+          debug: m => log.push(`debug: ${m}`)
+        },
+        sinks: [],
+        signal: options.signal,
+        retry: options.retry ?? FAST_RETRY,
+        clock: options.clock ?? fastClock()
+      })
+    )
+    return { code, outputs: outputValues(outcome), stdout, log, outcome }
   } finally {
-    process.stdout.write = write
-    process.exitCode = exitCode
     rmSync(workspace, { recursive: true, force: true })
   }
-  return { code, outputs: outputValues(outcome), stdout: chunks.join(''), log, outcome }
+}
+
+function replaceEnv(env: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(process.env)) delete process.env[name]
+  Object.assign(process.env, env)
+}
+
+/**
+ * The step `runAction` runs as a child process (`dist/index.js` with INPUT_ variables,
+ * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, the workspace as working directory), run instead from the
+ * sources in this process: the same inputs, logging, workflow commands, sinks and files, and the
+ * same waits unless `retry` or `clock` say otherwise. What it leaves behind is read the same way,
+ * so a test's assertions hold for both. Each run starts as a new process would: no secret
+ * registered, no exit code set. A GitHub token is refused, because `@actions/github` reads the
+ * event once per process; the GitHub surfaces are tested through the bundle.
+ */
+export async function runActionInProcess(
+  inputs: Record<string, string>,
+  options: Pick<RunOptions, 'env' | 'files'> & Omit<InProcessOptions, 'signal'> = {}
+): Promise<ActionRun> {
+  if (inputs['github-token'] || options.env?.GITHUB_TOKEN)
+    throw new Error('runActionInProcess: the GitHub surfaces are tested through the bundle (runAction)')
+  const step = prepareStep(inputs, options.env, options.files)
+  const savedEnv = { ...process.env }
+  const savedCwd = process.cwd()
+  // the run sees the step's environment and nothing else, as the child process does
+  replaceEnv(step.env)
+  process.chdir(step.workspace)
+  forgetSecrets()
+  const started = Date.now()
+  try {
+    const { code, stdout, stderr } = await captured(async () => {
+      // what dist/index.js does around run(): an unexpected failure is one error line and exit 1
+      await run({ retry: options.retry, clock: options.clock }).catch(err => {
+        process.stdout.write(
+          `::error::${plain(`Unexpected failure: ${err instanceof Error ? err.message : err}`)}\n`
+        )
+        process.exitCode = 1
+      })
+    })
+    return {
+      code,
+      stdout,
+      stderr,
+      ...stepResults(step),
+      workspace: step.workspace,
+      durationMs: Date.now() - started
+    }
+  } finally {
+    process.chdir(savedCwd)
+    replaceEnv(savedEnv)
+    forgetSecrets()
+  }
 }

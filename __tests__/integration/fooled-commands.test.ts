@@ -4,9 +4,13 @@
  * answers puts commands into every text the action prints: job statuses, error messages quoted in
  * retry lines, policy and rule titles, ids, account names. None may reach the runner as a command,
  * and none may stop command processing, so a token renewed afterwards is still masked.
+ *
+ * The first case runs the bundle as the runner does; the others run the same step from the sources
+ * in this process (`runActionInProcess`: the same stdout, outputs and files), which is cheaper.
  */
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   CC,
   CN,
@@ -69,7 +73,7 @@ describe('a Cloudneeti job status is printed, never obeyed', () => {
         body: cloudneetiBody({ jobStatus: `Running ${d}` })
       }))
     )
-    const run = await runAction(cloudneetiInputs(emu.url))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url))
     expect(run.outputs.result).toBe('pass')
     expect(faulted(emu, /\/status$/)).toHaveLength(2)
     expectOnlyOwnCommands(run.stdout, cloudneetiSecrets())
@@ -84,7 +88,7 @@ describe('a Cloudneeti job status is printed, never obeyed', () => {
       body: cloudneetiBody({ jobId: 'job##[stop-commands]tokJ' }),
       times: 0
     })
-    const run = await runAction(cloudneetiInputs(emu.url, { 'request-timeout': '2', timeout: '5' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { 'request-timeout': '2', timeout: '5' }))
     expectError(run)
     expect(run.stdout).toMatch(/stop-commands\]tokJ/)
     expectOnlyOwnCommands(run.stdout, cloudneetiSecrets())
@@ -105,7 +109,7 @@ describe('service error messages quoted in retry lines and errors', () => {
         })
       }))
     )
-    const run = await runAction(cloudneetiInputs(emu.url))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url))
     expect(run.outputs.result).toBe('pass')
     expect(faulted(emu, /\/summary$/)).toHaveLength(2)
     const retries = run.stdout.split('\n').filter(l => /Busy .*stop-commands/.test(l))
@@ -121,7 +125,7 @@ describe('service error messages quoted in retry lines and errors', () => {
       contentType: 'text/plain',
       body: `bad request ${COMMAND_DISGUISES.join(' ')}`
     })
-    const run = await runAction(cloudneetiInputs(emu.url))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url))
     expectError(run, /answered 400/)
     expect(run.outputs.reason).toMatch(/stop-commands/)
     expectOnlyOwnCommands(run.stdout, cloudneetiSecrets())
@@ -144,7 +148,7 @@ describe('service error messages quoted in retry lines and errors', () => {
         body: JSON.stringify({ errors: [{ status: 429, detail: `Slow down ${d}` }] })
       }))
     ])
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { mode: 'audit' }))
     expect(run.outputs.result).toBe('pass')
     expect(run.stdout).toMatch(/usr.*stop-commands.*tokU/)
     expect(run.stdout.split('\n').filter(l => /Slow down/.test(l))).toHaveLength(3)
@@ -158,7 +162,7 @@ describe('service error messages quoted in retry lines and errors', () => {
       body: JSON.stringify({ data: [{ status: `QUEUED ${COMMAND_DISGUISES.join(' ')}` }] })
     })
     // a canned answer starts no bot run, so the wait times out: only the warning matters here
-    const run = await runAction(conformityInputs(emu.url, { timeout: '2' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { timeout: '2' }))
     expectError(run, /^Timed out/)
     expect(run.stdout).toMatch(/^::warning::Conformity answered the scan request with status 'QUEUED .*tok6/m)
     expectOnlyOwnCommands(run.stdout, [CC.keys.admin])
