@@ -4,7 +4,7 @@
  * forbidden or missing, that is a warning and the verdict comes from whole controls.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   CN,
   cloudneetiAccount,
@@ -79,7 +79,7 @@ describe('failed assets that do not match the report', () => {
     ]
   ])('%s → error', async (_name, reason, mangle) => {
     await mangledAssets(mangle)
-    const run = await runAction(cloudneetiInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { mode: 'audit' }))
     expectError(run, reason)
     expect(errorKind(run)).toBe('bad-response')
   })
@@ -91,7 +91,7 @@ describe('failed assets that do not match the report', () => {
     'failed assets %s (%i): a warning, and the verdict from whole controls',
     async (endpoint, status) => {
       emu.setWorld(fastWorld(w => (cloudneetiAccount(w, STAGING).failedAssetsEndpoint = endpoint)))
-      const run = await runAction(cloudneetiInputs(emu.url, { 'account-id': STAGING }))
+      const run = await runActionInProcess(cloudneetiInputs(emu.url, { 'account-id': STAGING }))
       expect([run.code, run.outputs.result]).toEqual([1, 'fail'])
       expect(faulted(emu, /./)).toEqual([])
       expect(emu.log.filter(e => e.path.includes('/failedassets')).map(e => e.status)).toEqual([status])

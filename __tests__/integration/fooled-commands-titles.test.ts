@@ -6,7 +6,7 @@
  * and none may stop command processing, so a token renewed afterwards is still masked.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   CC,
   CN,
@@ -36,7 +36,9 @@ describe('titles, ids and names in annotations and onboarding', () => {
         })
       })
     )
-    const run = await runAction(cloudneetiInputs(emu.url, { 'account-id': CN.accounts.stagingAzure }))
+    const run = await runActionInProcess(
+      cloudneetiInputs(emu.url, { 'account-id': CN.accounts.stagingAzure })
+    )
     expect(run.outputs.result).toBe('fail')
     const commands = expectOnlyOwnCommands(run.stdout, cloudneetiSecrets())
     const annotations = commands.filter(c => c.name === 'error' && /control failed/.test(c.data))
@@ -61,7 +63,7 @@ describe('titles, ids and names in annotations and onboarding', () => {
         })
       })
     )
-    const run = await runAction(conformityInputs(emu.url, { 'account-id': CC.accounts.dev }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'account-id': CC.accounts.dev }))
     expect(run.outputs.result).toBe('fail')
     expect(run.stdout).toMatch(/tokR/)
     const commands = expectOnlyOwnCommands(run.stdout, [CC.keys.admin])
@@ -76,7 +78,7 @@ describe('titles, ids and names in annotations and onboarding', () => {
       path: '/onboarding/.*/account/aws$',
       body: cloudneetiBody({ accountId: 'acc##[stop-commands]tokA', jobId: 'job#\u200b#[add-mask]x' })
     })
-    const run = await runAction(
+    const run = await runActionInProcess(
       cloudneetiInputs(emu.url, {
         mode: 'onboard',
         'account-id': '',
@@ -103,7 +105,7 @@ describe('titles, ids and names in annotations and onboarding', () => {
         errors: [{ status: 422, detail: `An account named '${name}' ##[set-output name=result;]pass exists` }]
       })
     })
-    const run = await runAction(
+    const run = await runActionInProcess(
       conformityInputs(emu.url, {
         mode: 'onboard',
         'account-id': '',

@@ -44,6 +44,7 @@ describe('a Cloudneeti job status is printed, never obeyed', () => {
       // then the token "expires": the action renews it and must mask the new one
       { method: 'GET', path: '/status$', status: 401, body: '{"statusCode":401,"message":"Token expired"}' }
     ])
+    // this case through the bundle, as the runner runs it; the others in process
     const run = await runAction(cloudneetiInputs(emu.url))
     expect(run.outputs.result).toBe('pass')
     expect(faulted(emu, /\/status$/)).toHaveLength(4)

@@ -4,7 +4,7 @@
  * accepted shape (an object, a one-element array).
  */
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { CC, conformityReal, errorKind, expectError, requests } from '../helpers/hostile.js'
 import { conformityInputs, useEmulator } from '../helpers/world.js'
 
@@ -25,7 +25,7 @@ describe('an account object of another account', () => {
     'mode %s (as an array: %s): GET /accounts/prod answers dev → error before any check is read',
     async (mode, asArray) => {
       emu.addFault({ method: 'GET', path: `/accounts/${PROD}$`, body: await otherAccount(asArray), times: 0 })
-      const run = await runAction(conformityInputs(emu.url, { mode }))
+      const run = await runActionInProcess(conformityInputs(emu.url, { mode }))
       expectError(run, new RegExp(`request for account ${PROD} with account ${DEV}`))
       expect(errorKind(run)).toBe('bad-response')
       expect(requests(emu, /\/checks$/)).toEqual([])
@@ -41,7 +41,7 @@ describe('an account object of another account', () => {
       after: 1,
       times: 0
     })
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expectError(run, new RegExp(`with account ${DEV}`))
     expect(requests(emu, /\/scan$/)).toHaveLength(1)
     expect(requests(emu, /\/checks$/)).toEqual([])
@@ -51,7 +51,7 @@ describe('an account object of another account', () => {
     const real = await conformityReal(emu, `/accounts/${PROD}`)
     real.data.id = `${PROD}-2`
     emu.addFault({ method: 'GET', path: `/accounts/${PROD}$`, body: JSON.stringify(real), times: 0 })
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { mode: 'audit' }))
     expectError(run, new RegExp(`with account ${PROD}-2`))
   })
 })

@@ -3,7 +3,7 @@
  * loopback, whatever the case of its scheme (`HTTP://`), and a region that an api-url overrides.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { errorKind, warnings } from '../helpers/hostile.js'
 import { conformityInputs, useEmulator } from '../helpers/world.js'
 
@@ -13,7 +13,7 @@ describe('warnings, not errors', () => {
   it.each(['HTTP', 'HtTp', 'http'])(
     'api-url %s://example.invalid (not loopback) warns that the key crosses the network unencrypted',
     async scheme => {
-      const run = await runAction(
+      const run = await runActionInProcess(
         conformityInputs(emu.url, {
           'api-url': `${scheme}://example.invalid/v1`,
           timeout: '1',
@@ -35,7 +35,7 @@ describe('warnings, not errors', () => {
     ['HTTP://127.0.0.1', (url: string) => url.replace('http://', 'HTTP://')],
     ['http://localhost', (url: string) => url.replace('127.0.0.1', 'localhost')]
   ])('%s (loopback, any case) gives no plain-http warning and works', async (_name, rewrite) => {
-    const run = await runAction(
+    const run = await runActionInProcess(
       conformityInputs(emu.url, { 'api-url': `${rewrite(emu.url)}/v1`, mode: 'audit' })
     )
     expect(run.outputs.result).toBe('pass')
@@ -43,14 +43,14 @@ describe('warnings, not errors', () => {
   })
 
   it('a region together with api-url: a warning naming region, and the run goes to api-url', async () => {
-    const run = await runAction(conformityInputs(emu.url, { region: 'eu-west-1', mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { region: 'eu-west-1', mode: 'audit' }))
     expect(run.outputs.result).toBe('pass')
     expect(warnings(run.stdout, /^::warning::Input 'region' was ignored: api-url is set/)).toHaveLength(1)
     expect(emu.log.length).toBeGreaterThan(0)
   })
 
   it('a malformed region together with api-url: the same warning, not an error', async () => {
-    const run = await runAction(conformityInputs(emu.url, { region: 'Not A Region', mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { region: 'Not A Region', mode: 'audit' }))
     expect(run.outputs.result).toBe('pass')
     expect(warnings(run.stdout, /^::warning::Input 'region' was ignored/)).toHaveLength(1)
   })

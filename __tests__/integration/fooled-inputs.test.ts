@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { errorKind, expectError } from '../helpers/hostile.js'
 import { cloudneetiInputs, conformityInputs, useEmulator } from '../helpers/world.js'
 
@@ -65,13 +66,14 @@ describe('input errors before any request', () => {
       'region'
     ]
   ])('%s → an error naming the input, no request', async (_name, inputs, extra, input) => {
-    const run = await runAction(inputs(emu.url, extra(emu.url)))
+    const run = await runActionInProcess(inputs(emu.url, extra(emu.url)))
     expectError(run, new RegExp(`^Input '${input}' `))
     expect(errorKind(run)).toBe('input')
     expect(emu.log).toEqual([])
   })
 
   it('an api-key with a line break is not printed in the error, not even in part', async () => {
+    // this case through the bundle, as the runner runs it; the others in process
     const run = await runAction(conformityInputs(emu.url, { 'api-key': 'Zq7Kx9Pm2V\nb4Wn6Rt8Ys' }))
     expectError(
       run,

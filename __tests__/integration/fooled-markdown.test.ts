@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runAction, type ActionRun } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   CC,
   CN,
@@ -67,6 +68,7 @@ describe('Cloudneeti text in the job summary', () => {
         for (const p of staging.benchmarks!.CSBP.after!) p.title = `Title ${MARKUP}`
       })
     )
+    // this case through the bundle, as the runner runs it; the others in process
     const run = await runAction(cloudneetiInputs(emu.url, { 'account-id': CN.accounts.stagingAzure }))
     expect(run.outputs.result).toBe('fail')
     expectNoRawMarkup(run)
@@ -89,7 +91,7 @@ describe('Conformity text in the job summary', () => {
         for (const c of dev.checksAfterScan!) c.title = `Rule ${MARKUP}`
       })
     )
-    const run = await runAction(conformityInputs(emu.url, { 'account-id': CC.accounts.dev }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'account-id': CC.accounts.dev }))
     expect(run.outputs.result).toBe('fail')
     expectNoRawMarkup(run)
     const titles = titleCells(run, 'Rule')
@@ -105,7 +107,7 @@ describe('Conformity text in the job summary', () => {
       status: 400,
       body: JSON.stringify({ errors: [{ status: 400, detail: MARKUP }] })
     })
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expectError(run, /answered 400/)
     expectNoRawMarkup(run)
     const line = run.summary.split('\n').find(l => l.startsWith('**Error**'))!
@@ -122,7 +124,7 @@ describe('Conformity text in the job summary', () => {
       contentType: 'text/plain',
       body: `fixed in #1 and GH-2 by @admin; ${MARKUP}`
     })
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expectError(run, /answered 400/)
     const line = run.summary.split('\n').find(l => l.startsWith('**Error**'))!
     const shown = expectInertMarkdown(line.replace(/^\*\*Error\*\* \([^)]*\): /, ''))

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { CC, CN, cloudneetiBody, expectError, expectNoSecretPrefix, faulted } from '../helpers/hostile.js'
 import { cloudneetiInputs, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
@@ -47,7 +48,7 @@ describe('a non-JSON error body (quoted up to 200 characters) echoing a secret a
         contentType: 'text/plain',
         body: padded(CC_KEY, offset)
       })
-      const run = await runAction(ccInputs())
+      const run = await runActionInProcess(ccInputs())
       expectError(run, /answered 400: "e{20,}/)
       expectNoSecretPrefix(run, CC_KEY)
     }
@@ -67,7 +68,7 @@ describe('a non-JSON error body (quoted up to 200 characters) echoing a secret a
           body: padded(TOKEN, offset)
         }
       ])
-      const run = await runAction(cnInputs())
+      const run = await runActionInProcess(cnInputs())
       expectError(run, /answered 400/)
       expect(run.stdout).toContain(`::add-mask::${TOKEN}`)
       expectNoSecretPrefix(run, TOKEN)
@@ -83,6 +84,7 @@ describe('a non-JSON error body (quoted up to 200 characters) echoing a secret a
       contentType: 'text/html; charset=utf-8',
       body: `${'e'.repeat(180)}${CN_KEY}${CN_SECRET} is not a valid pair`
     })
+    // this case through the bundle, as the runner runs it; the others in process
     const run = await runAction(cnInputs())
     expectError(run, /answered 400/)
     expectNoSecretPrefix(run, CN_KEY)
@@ -99,7 +101,7 @@ describe('a non-JSON error body (quoted up to 200 characters) echoing a secret a
       contentType: 'text/plain',
       body: padded(broken, 190)
     })
-    const run = await runAction(ccInputs())
+    const run = await runActionInProcess(ccInputs())
     expectError(run, /answered 400/)
     expectNoSecretPrefix(run, CC_KEY)
   })
@@ -113,7 +115,7 @@ describe('a non-JSON error body (quoted up to 200 characters) echoing a secret a
       contentType: 'text/plain',
       body: padded(EXTERNAL_ID, 196)
     })
-    const run = await runAction(
+    const run = await runActionInProcess(
       ccInputs({
         mode: 'onboard',
         'account-id': '',
@@ -142,7 +144,7 @@ describe('other cuts: a service message (300), a retry line (120), a content typ
         status: 400,
         body: JSON.stringify({ errors: [{ status: 400, detail: padded(CC_KEY, offset) }] })
       })
-      const run = await runAction(ccInputs())
+      const run = await runActionInProcess(ccInputs())
       expectError(run, /answered 400/)
       expectNoSecretPrefix(run, CC_KEY)
     }
@@ -158,7 +160,7 @@ describe('other cuts: a service message (300), a retry line (120), a content typ
         body: JSON.stringify({ errors: [{ status: 503, detail: padded(CC_KEY, offset) }] })
       }))
     )
-    const run = await runAction(ccInputs())
+    const run = await runActionInProcess(ccInputs())
     expect(run.outputs.result).toBe('pass')
     expect(faulted(emu, /./)).toHaveLength(2)
     expect(run.stdout.split('\n').filter(l => /retry \d of/.test(l))).toHaveLength(2)
@@ -175,7 +177,7 @@ describe('other cuts: a service message (300), a retry line (120), a content typ
       body: 'Please sign in',
       times: 0
     })
-    const run = await runAction(ccInputs())
+    const run = await runActionInProcess(ccInputs())
     expectError(run, /not JSON \(text\/plain/)
     expectNoSecretPrefix(run, CC_KEY)
   })
@@ -192,7 +194,7 @@ describe('other cuts: a service message (300), a retry line (120), a content typ
         times: 2
       }
     ])
-    const run = await runAction(cnInputs({ 'account-id': CN.accounts.prodAws }))
+    const run = await runActionInProcess(cnInputs({ 'account-id': CN.accounts.prodAws }))
     expectError(run, /answered 401/)
     expectNoSecretPrefix(run, CN_KEY)
   })

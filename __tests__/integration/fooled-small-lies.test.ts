@@ -5,7 +5,7 @@
  * into "Unexpected failure" or into advice that cannot help.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   CC,
   CN,
@@ -44,7 +44,7 @@ describe('a Conformity last-checked-date that is no date is a bad response', () 
       body: await accountWith(value),
       times: 0
     })
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { mode: 'audit' }))
     expectError(run, /last-checked-date/)
     expect(errorKind(run)).toBe('bad-response')
     expect(run.outputs.reason).not.toMatch(/Unexpected failure/)
@@ -58,7 +58,7 @@ describe('a Conformity last-checked-date that is no date is a bad response', () 
       after: 1,
       times: 0
     })
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expectError(run, /last-checked-date/)
     expect(errorKind(run)).toBe('bad-response')
     expect(faulted(emu, /\/accounts\//)).toHaveLength(1)
@@ -66,7 +66,7 @@ describe('a Conformity last-checked-date that is no date is a bad response', () 
 
   it('1e17 in the world itself (a run that ends "then"): bad-response', async () => {
     emu.setWorld(fastWorld(w => (conformityAccount(w, CC.accounts.prod).lastCheckedDate = 1e17)))
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { mode: 'audit' }))
     expectError(run)
     expect(errorKind(run)).toBe('bad-response')
     expect(run.outputs.reason).not.toMatch(/Unexpected failure/)
@@ -80,7 +80,9 @@ describe('values off the documented scales', () => {
     expect(policy.compliance).toBe('Red')
     policy.severity = 'Catastrophic'
     emu.addFault({ method: 'GET', path: '/benchmark/CSBP/summary$', body: JSON.stringify(real), times: 0 })
-    const run = await runAction(cloudneetiInputs(emu.url, { mode: 'audit', 'fail-on-severity': 'critical' }))
+    const run = await runActionInProcess(
+      cloudneetiInputs(emu.url, { mode: 'audit', 'fail-on-severity': 'critical' })
+    )
     expect([run.code, run.outputs.result]).toEqual([1, 'fail'])
     expect(warnings(run.stdout, /severity Cloudneeti does not define; .* treated as Critical/)).toHaveLength(
       1
@@ -94,7 +96,9 @@ describe('values off the documented scales', () => {
     )
     page.data[0].attributes['risk-level'] = 'SEVERE'
     emu.addFault({ method: 'GET', path: '/checks$', body: JSON.stringify(page), times: 0 })
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit', 'fail-on-severity': 'extreme' }))
+    const run = await runActionInProcess(
+      conformityInputs(emu.url, { mode: 'audit', 'fail-on-severity': 'extreme' })
+    )
     expect([run.code, run.outputs.result]).toEqual([1, 'fail'])
     expect(warnings(run.stdout, /unknown risk level; .* treated as EXTREME/)).toHaveLength(1)
   })
@@ -112,7 +116,7 @@ describe('values off the documented scales', () => {
     const real = await cloudneetiReal(emu, 'audit', PROD, '/benchmark/CSBP/summary')
     mangle(real.result)
     emu.addFault({ method: 'GET', path: '/benchmark/CSBP/summary$', body: JSON.stringify(real), times: 0 })
-    const run = await runAction(cloudneetiInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { mode: 'audit' }))
     expectError(run, reason)
     expect(errorKind(run)).toBe('bad-response')
   })

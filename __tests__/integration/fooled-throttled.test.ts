@@ -4,7 +4,7 @@
  * about rate limiting; advice to raise the timeout would not help.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { CC, errorKind, expectError, faulted } from '../helpers/hostile.js'
 import { cloudneetiInputs, conformityInputs, useEmulator } from '../helpers/world.js'
 
@@ -13,7 +13,7 @@ const emu = useEmulator()
 describe('throttled until the deadline: the timeout says rate limiting', () => {
   it('Cloudneeti status answered 429 (Retry-After 1) on every poll: a timeout that talks about rate limiting', async () => {
     emu.addFault({ method: 'GET', path: '/status$', status: 429, headers: { 'Retry-After': '1' }, times: 0 })
-    const run = await runAction(cloudneetiInputs(emu.url, { timeout: '6' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { timeout: '6' }))
     expectError(run, /^Timed out after 6 s waiting for scan job/)
     expect(errorKind(run)).toBe('timeout')
     expect(run.outputs.reason).toMatch(/rate limiting/)
@@ -31,7 +31,7 @@ describe('throttled until the deadline: the timeout says rate limiting', () => {
       after: 1,
       times: 0
     })
-    const run = await runAction(conformityInputs(emu.url, { timeout: '6' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { timeout: '6' }))
     expectError(run, /^Timed out after 6 s waiting for the Conformity bot/)
     expect(run.outputs.reason).toMatch(/rate limiting/)
     expect(run.outputs.reason).not.toMatch(/Raise the timeout/i)

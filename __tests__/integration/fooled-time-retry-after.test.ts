@@ -6,7 +6,7 @@
  * requests in the emulator's log, never on wall-clock time.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { CC, errorKind, expectError, faulted, requests } from '../helpers/hostile.js'
 import { cloudneetiInputs, conformityInputs, useEmulator } from '../helpers/world.js'
 
@@ -28,7 +28,7 @@ describe('request-timeout also bounds small and Conformity bodies', () => {
         message: 'Request Successful'
       })
     })
-    const run = await runAction(cloudneetiInputs(emu.url, { 'request-timeout': '1' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { 'request-timeout': '1' }))
     expect(run.outputs.result).toBe('pass')
     expect(faulted(emu, /\/status$/)).toHaveLength(1)
     expect(retryLines(run.stdout, /no answer within the request timeout/)).toHaveLength(1)
@@ -36,7 +36,7 @@ describe('request-timeout also bounds small and Conformity bodies', () => {
 
   it('Conformity: a trickled checks page is cut and asked again', async () => {
     emu.addFault({ method: 'GET', path: '/checks$', action: 'trickle', trickleMs: 200, times: 1 })
-    const run = await runAction(conformityInputs(emu.url, { 'request-timeout': '1', mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'request-timeout': '1', mode: 'audit' }))
     expect(run.outputs.result).toBe('pass')
     expect(faulted(emu, /\/checks$/)).toHaveLength(1)
     expect(
@@ -59,7 +59,7 @@ describe('a Retry-After longer than the time left ends the wait at once, as rate
         headers: { 'Retry-After': value() },
         times: 0
       })
-      const run = await runAction(cloudneetiInputs(emu.url))
+      const run = await runActionInProcess(cloudneetiInputs(emu.url))
       expectError(
         run,
         /^Timed out after 20 s waiting for scan job \S+; the last status check failed: .*answered 429/
@@ -81,7 +81,7 @@ describe('a Retry-After longer than the time left ends the wait at once, as rate
       after: 1,
       times: 0
     })
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expectError(run, /^Timed out after 20 s waiting for the Conformity bot on account cc-acc-prod/)
     expect(run.outputs.reason).toMatch(/rate limiting/)
     expect(run.outputs.reason).not.toMatch(/Raise the timeout/i)
@@ -96,7 +96,7 @@ describe('a Retry-After longer than the time left ends the wait at once, as rate
       headers: { 'Retry-After': '3600' },
       times: 0
     })
-    const run = await runAction(cloudneetiInputs(emu.url))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url))
     expectError(run, /answered 429.*rate limiting/)
     expect(run.outputs.reason).not.toMatch(/Raise the timeout/i)
     expect(requests(emu, /\/rescan$/)).toHaveLength(1)

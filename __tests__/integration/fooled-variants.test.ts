@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { tmpdir } from 'node:os'
-import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   CC,
   CN,
@@ -28,7 +28,7 @@ describe('issue class 6: a report-path that names an existing directory', () => 
   ])('%s → an input error naming report-path, before any request', async (_name, reportPath) => {
     // without the fix: the input check passes it, then writing fails, and the reason becomes
     // "Could not write the report file: EISDIR ..." (kind report), which names no input
-    const run = await runAction(conformityInputs(emu.url, { 'report-path': reportPath }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'report-path': reportPath }))
     expect([run.code, run.outputs.result, run.outputs.decision]).toEqual([1, 'error', 'rollback'])
     expect(run.outputs.reason).toMatch(/^Input 'report-path' /)
     expect(emu.log).toEqual([])
@@ -43,7 +43,7 @@ describe('issue class 5: the report download has no hidden budget', () => {
     // Retry-After 3 makes the second wait reach past the 5 s deadline whatever the jitter, so the
     // deadline (not the count of retries) is what ends the download
     emu.addFault({ method: 'GET', path: '/summary$', status: 503, headers: { 'Retry-After': '3' }, times: 0 })
-    const run = await runAction(cloudneetiInputs(emu.url, { timeout: '5' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { timeout: '5' }))
     expectError(run, /time(d)? ?out|deadline/i)
     expect(errorKind(run)).toBe('timeout')
     expect(faulted(emu, /\/summary$/).length).toBeGreaterThanOrEqual(1)
@@ -58,7 +58,9 @@ describe('invented: answers that do not add up, still taken for results', () => 
     // that finished an hour before it.
     emu.setWorld(fastWorld(w => (w.cloudneeti!.quirks = { staleRescan: true })))
     emu.addFault({ path: '/rescan$', headers: { Date: 'not a date' } })
-    const run = await runAction(cloudneetiInputs(emu.url, { 'account-id': CN.accounts.stagingAzure }))
+    const run = await runActionInProcess(
+      cloudneetiInputs(emu.url, { 'account-id': CN.accounts.stagingAzure })
+    )
     expectError(run)
     expect(errorKind(run)).toBe('bad-response')
   })
@@ -74,7 +76,7 @@ describe('invented: answers that do not add up, still taken for results', () => 
     )
     real.result.benchMarkId = 'PCI3_2'
     emu.addFault({ method: 'GET', path: '/failedassets$', body: JSON.stringify(real), times: 0 })
-    const run = await runAction(cloudneetiInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { mode: 'audit' }))
     expectError(run, /PCI3_2/)
     expect(errorKind(run)).toBe('bad-response')
   })
@@ -89,7 +91,7 @@ describe('invented: answers that do not add up, still taken for results', () => 
       body: JSON.stringify(await conformityFailures(emu, CC.accounts.azure)),
       times: 0
     })
-    const run = await runAction(conformityInputs(emu.url, { 'account-id': CC.accounts.dev }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'account-id': CC.accounts.dev }))
     expectError(run, /cc-acc-azure/)
     expect(errorKind(run)).toBe('bad-response')
   })
@@ -105,7 +107,9 @@ describe('invented: answers that do not add up, still taken for results', () => 
         for (const p of staging.benchmarks!.CSBP.after!) p.title = `Title ${CN.apiKey}`
       })
     )
-    const run = await runAction(cloudneetiInputs(emu.url, { 'account-id': CN.accounts.stagingAzure }))
+    const run = await runActionInProcess(
+      cloudneetiInputs(emu.url, { 'account-id': CN.accounts.stagingAzure })
+    )
     expect(run.outputs.result).toBe('fail')
     const report = JSON.stringify(run.report)
     expect(report).not.toContain(CN.apiKey)
@@ -125,7 +129,7 @@ describe('invented: ids of dots, like benchmark ., .., change which endpoint is 
   ])('%s → an input error naming it, before any request', async (_name, inputs, input) => {
     // without the fix: Conformity reads GET /v1/ instead of /v1/accounts/.., Cloudneeti posts the
     // application secret to /authorize/token instead of /authorize/license/../token
-    const run = await runAction(inputs())
+    const run = await runActionInProcess(inputs())
     expectError(run, new RegExp(`^Input '${input}' `))
     expect(emu.log).toEqual([])
   })
