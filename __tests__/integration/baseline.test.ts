@@ -1,9 +1,15 @@
+/**
+ * Each user path here runs `dist/index.js` as the runner does (`runAction`); its variants run the
+ * same step from the sources in this process (`runActionInProcess`, held to the bundle's traces
+ * by inprocess-parity.test.ts), which costs a fraction of the CPU.
+ */
 import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { World } from '../../emulator/server.ts'
 import { runAction, type ActionRun } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { SAMPLE, cloudneetiInputs, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
@@ -97,7 +103,9 @@ describe('cloudneeti: gating on what the deployment changed', () => {
   it('a new failing resource of an old control is a regression', async () => {
     const before: Policy = { ...oldFailure, passed: 1, total: 2, assets: ['bucket-a'] }
     emu.setWorld(cloudneetiWorld([before, green], [oldFailure, green]))
-    const run = await runAction(cloudneetiInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' }))
+    const run = await runActionInProcess(
+      cloudneetiInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' })
+    )
     expect(verdict(run)).toMatchObject({ result: 'fail', 'new-failures': '1' })
     expect(run.outputs.reason).toBe('1 new failed control at severity High or higher')
     const regressions = (
@@ -117,7 +125,9 @@ describe('cloudneeti: gating on what the deployment changed', () => {
       emu.setWorld(
         cloudneetiWorld([green, fixedOne], [green, { ...fixedOne, passed: 1, assets: undefined }, newHigh])
       )
-      const run = await runAction(cloudneetiInputs(emu.url, { 'compare-to': 'previous', 'gate-on': gateOn }))
+      const run = await runActionInProcess(
+        cloudneetiInputs(emu.url, { 'compare-to': 'previous', 'gate-on': gateOn })
+      )
       expect(verdict(run)).toMatchObject({ result: 'fail', 'new-failures': '1', fixed: '1' })
     }
   })
@@ -165,7 +175,9 @@ describe('cloudneeti: gating on what the deployment changed', () => {
 
   it('an account with no successful scan yet has an empty baseline, and says so', async () => {
     emu.setWorld(cloudneetiWorld(undefined, [oldFailure, green]))
-    const run = await runAction(cloudneetiInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' }))
+    const run = await runActionInProcess(
+      cloudneetiInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' })
+    )
     expect(run.stdout).toMatch(
       /::warning::Account \S+ has no completed results yet, so the baseline is empty/
     )
@@ -185,11 +197,15 @@ describe('conformity: gating on what the deployment changed', () => {
   it('an old failure alone passes with gate-on new; a new resource of an old rule is a regression', async () => {
     const before = [fail('S3-001', 'site'), pass('EC2-001', 'i-1')]
     emu.setWorld(conformityWorld(before, before))
-    const same = await runAction(conformityInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' }))
+    const same = await runActionInProcess(
+      conformityInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' })
+    )
     expect(verdict(same)).toEqual({ result: 'pass', 'new-failures': '0', fixed: '0', 'score-change': '0' })
 
     emu.setWorld(conformityWorld(before, [...before, fail('S3-001', 'logs', 'EXTREME')]))
-    const worse = await runAction(conformityInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' }))
+    const worse = await runActionInProcess(
+      conformityInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new' })
+    )
     expect(verdict(worse)).toEqual({
       result: 'fail',
       'new-failures': '1',
@@ -201,7 +217,7 @@ describe('conformity: gating on what the deployment changed', () => {
   it('max-score-drop fails a larger drop even when nothing new is severe', async () => {
     const before = [pass('S3-001', 'a'), pass('S3-002', 'b'), pass('S3-003', 'c'), pass('S3-004', 'd')]
     emu.setWorld(conformityWorld(before, [fail('S3-001', 'a', 'LOW'), ...before.slice(1)]))
-    const run = await runAction(
+    const run = await runActionInProcess(
       conformityInputs(emu.url, { 'compare-to': 'previous', 'gate-on': 'new', 'max-score-drop': '10' })
     )
     expect(verdict(run)).toEqual({ result: 'fail', 'new-failures': '1', fixed: '0', 'score-change': '-25' })
@@ -261,12 +277,12 @@ describe('baselines and waiver files that cannot be used are refused before any 
     ['another benchmark', { benchmark: 'CSBP' }, { benchmark: 'PCI3_2' }, /is for benchmark CSBP, not PCI3_2/]
   ])('a cloudneeti baseline for %s', async (_what, first, second, message) => {
     const dir = workdir()
-    const earlier = await runAction(
+    const earlier = await runActionInProcess(
       cloudneetiInputs(emu.url, { mode: 'audit', ...first, 'report-path': path.join(dir, 'r.json') })
     )
     expect(earlier.outputs.result).toMatch(/pass|fail/)
     emu.log.length = 0
-    const run = await runAction(
+    const run = await runActionInProcess(
       cloudneetiInputs(emu.url, { ...second, 'compare-to': path.join(dir, 'r.json') })
     )
     expect([run.code, run.outputs.result]).toEqual([1, 'error'])
@@ -283,11 +299,13 @@ describe('baselines and waiver files that cannot be used are refused before any 
     const dir = workdir()
     const file = path.join(dir, 'r.json')
     if (content === 'conformity') {
-      const other = await runAction(conformityInputs(emu.url, { mode: 'audit', 'report-path': file }))
+      const other = await runActionInProcess(
+        conformityInputs(emu.url, { mode: 'audit', 'report-path': file })
+      )
       expect(other.outputs.result).toMatch(/pass|fail/)
     } else if (content !== null) writeFileSync(file, content)
     emu.log.length = 0
-    const run = await runAction(cloudneetiInputs(emu.url, { 'compare-to': file }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { 'compare-to': file }))
     expect([run.code, run.outputs.result]).toEqual([1, 'error'])
     expect(run.outputs.reason).toMatch(message)
     expect(emu.log).toEqual([])
@@ -299,7 +317,7 @@ describe('baselines and waiver files that cannot be used are refused before any 
       path.join(dir, 'w.yml'),
       'waivers:\n  - control: S3-001\n    reason: ok\n    expiry: 2026-12-31\n'
     )
-    const run = await runAction(conformityInputs(emu.url, { waivers: path.join(dir, 'w.yml') }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { waivers: path.join(dir, 'w.yml') }))
     expect([run.code, run.outputs.result]).toEqual([1, 'error'])
     expect(run.outputs.reason).toMatch(/^Waiver file \S+w\.yml line 4: /)
     expect(emu.log).toEqual([])
@@ -310,7 +328,7 @@ describe('baselines and waiver files that cannot be used are refused before any 
     [{ 'max-score-drop': '5' }, "Input 'max-score-drop' needs compare-to"],
     [{ mode: 'audit', 'compare-to': 'previous' }, "Input 'compare-to' is 'previous', which needs mode scan"]
   ])('inputs that need a baseline: %j', async (inputs, message) => {
-    const run = await runAction(conformityInputs(emu.url, inputs))
+    const run = await runActionInProcess(conformityInputs(emu.url, inputs))
     expect(run.outputs.reason).toContain(message)
     expect(emu.log).toEqual([])
   })

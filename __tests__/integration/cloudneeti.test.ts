@@ -1,5 +1,11 @@
+/**
+ * Each user path here runs `dist/index.js` as the runner does (`runAction`); its variants run the
+ * same step from the sources in this process (`runActionInProcess`, held to the bundle's traces
+ * by inprocess-parity.test.ts), which costs a fraction of the CPU.
+ */
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   SAMPLE,
   cloudneetiInputs,
@@ -85,13 +91,15 @@ describe('cloudneeti scan', () => {
 
   it('applies min-score and max-failures, and fail-on-severity none', async () => {
     const score = expectedCloudneetiScore(prodAfter())
-    const above = await runAction(cloudneetiInputs(emu.url, { 'min-score': String(Math.ceil(score + 1)) }))
+    const above = await runActionInProcess(
+      cloudneetiInputs(emu.url, { 'min-score': String(Math.ceil(score + 1)) })
+    )
     expect([above.code, above.outputs.result]).toEqual([1, 'fail'])
     expect(above.outputs.reason).toContain('below min-score')
-    const maxed = await runAction(cloudneetiInputs(emu.url, { 'max-failures': '0', mode: 'audit' }))
+    const maxed = await runActionInProcess(cloudneetiInputs(emu.url, { 'max-failures': '0', mode: 'audit' }))
     expect(maxed.outputs.result).toBe('fail')
     expect(maxed.outputs.reason).toMatch(/exceed max-failures 0/)
-    const lenient = await runAction(
+    const lenient = await runActionInProcess(
       cloudneetiInputs(emu.url, { 'account-id': cn.accounts.stagingAzure, 'fail-on-severity': 'none' })
     )
     expect([lenient.code, lenient.outputs.result]).toEqual([0, 'pass'])
@@ -125,7 +133,7 @@ describe('cloudneeti scan', () => {
         clearInterval(watcher)
       }
     }, 20)
-    const run = await runAction(cloudneetiInputs(emu.url)).finally(() => clearInterval(watcher))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url)).finally(() => clearInterval(watcher))
     expect(run.outputs.result).toBe('pass')
     const tokens = emu.log.filter(e => e.path.includes('/token'))
     expect(tokens.length).toBe(2)
@@ -149,7 +157,7 @@ describe('cloudneeti scan', () => {
         }
       })
     })
-    const run = await runAction(cloudneetiInputs(emu.url))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url))
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(
       /is for job an-older-job, not the scan job \S+; refusing to gate on it/
@@ -169,7 +177,7 @@ describe('cloudneeti scan', () => {
         }
       })
     )
-    const run = await runAction(cloudneetiInputs(emu.url))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url))
     expect(run.outputs.result).toBe('pass')
     expect(run.outputs.score).toBe(String(expectedCloudneetiScore(prodAfter())))
     expect(run.outputs['scan-id']).not.toContain('"')
@@ -191,13 +199,13 @@ describe('cloudneeti audit', () => {
   })
 
   it('reads another benchmark', async () => {
-    const run = await runAction(cloudneetiInputs(emu.url, { mode: 'audit', benchmark: 'PCI3_2' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { mode: 'audit', benchmark: 'PCI3_2' }))
     expect(emu.log.some(e => e.path.includes('/benchmark/PCI3_2/summary'))).toBe(true)
     expect(['pass', 'fail']).toContain(run.outputs.result)
   })
 
   it('says what to do when the benchmark has no report', async () => {
-    const run = await runAction(cloudneetiInputs(emu.url, { mode: 'audit', benchmark: 'HIPAA' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { mode: 'audit', benchmark: 'HIPAA' }))
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(/answered 404/)
     expect(run.outputs.reason).toMatch(/check benchmark/)
@@ -215,25 +223,27 @@ describe('cloudneeti credentials and permissions', () => {
   })
 
   it('rejects a bad application secret', async () => {
-    const run = await runAction(cloudneetiInputs(emu.url, { 'application-secret': 'nope' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { 'application-secret': 'nope' }))
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(/answered 401.*Check application-id and application-secret/)
   })
 
   it('explains an account outside the API application scope', async () => {
-    const run = await runAction(cloudneetiInputs(emu.url, { 'account-id': cn.accounts.outOfScopeOffice }))
+    const run = await runActionInProcess(
+      cloudneetiInputs(emu.url, { 'account-id': cn.accounts.outOfScopeOffice })
+    )
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(/answered 403.*access scope/)
     expect(run.report).toMatchObject({ error: { kind: 'permission' } })
   })
 
   it('names the missing permission of the API application', async () => {
-    const run = await runAction(
+    const run = await runActionInProcess(
       cloudneetiInputs(emu.url, { 'application-id': cn.auditAppId, 'application-secret': cn.auditAppSecret })
     )
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(/start the scan.*403.*Account\.Rescan permission/)
-    const audit = await runAction(
+    const audit = await runActionInProcess(
       cloudneetiInputs(emu.url, {
         mode: 'audit',
         'application-id': cn.auditAppId,
@@ -282,7 +292,7 @@ describe('cloudneeti onboard', () => {
       ADApplicationClientId: 'c',
       ADApplicationClientSecret: 'office-secret-1'
     }
-    const run = await runAction(
+    const run = await runActionInProcess(
       cloudneetiInputs(emu.url, { mode: 'onboard', 'onboard-account': JSON.stringify(account) })
     )
     expect(run.outputs.result).toBe('pass')
@@ -300,7 +310,7 @@ describe('cloudneeti onboard', () => {
       ADApplicationClientSecret: secret,
       SubscriptionId: 's'
     }
-    const run = await runAction(
+    const run = await runActionInProcess(
       cloudneetiInputs(emu.url, { mode: 'onboard', 'onboard-account': JSON.stringify(account) })
     )
     expect(run.outputs.result).toBe('pass')

@@ -1,6 +1,12 @@
+/**
+ * Each user path here runs `dist/index.js` as the runner does (`runAction`); its variants run the
+ * same step from the sources in this process (`runActionInProcess`, held to the bundle's traces
+ * by inprocess-parity.test.ts), which costs a fraction of the CPU.
+ */
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { SAMPLE, cloudneetiInputs, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
 const cn = SAMPLE.cloudneeti
@@ -26,7 +32,7 @@ describe('bad input', () => {
       /^Input 'onboard-account' must be a JSON object; it is not valid JSON$/
     ]
   ])('%j fails before any network call, naming the input', async (bad, message) => {
-    const run = await runAction(cloudneetiInputs(emu.url, bad as Record<string, string>))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, bad as Record<string, string>))
     expect(run.code).toBe(1)
     expect(run.outputs).toMatchObject({
       result: 'error',
@@ -102,7 +108,7 @@ describe('API text is untrusted', () => {
       })
     )
     emu.addFault({ path: '/organisation', status: 500 })
-    const run = await runAction(conformityInputs(emu.url, { 'account-id': cc.accounts.dev }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'account-id': cc.accounts.dev }))
     expect(run.outputs.result).toBe('fail')
     expect(run.stdout.split('\n').filter(l => /^::(stop-commands|set-output)/.test(l))).toEqual([])
     expect(run.summary).not.toMatch(/<img|@octocat/)
@@ -113,7 +119,7 @@ describe('API text is untrusted', () => {
       contentType: 'application/json',
       body: JSON.stringify({ errors: [{ detail: HOSTILE }] })
     })
-    const failed = await runAction(conformityInputs(emu.url))
+    const failed = await runActionInProcess(conformityInputs(emu.url))
     expect(failed.outputs.result).toBe('error')
     expect(failed.stdout.split('\n').filter(l => /^::(stop-commands|set-output)/.test(l))).toEqual([])
     expect(failed.outputs.reason).not.toContain('\n')

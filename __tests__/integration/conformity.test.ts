@@ -1,6 +1,12 @@
+/**
+ * Each user path here runs `dist/index.js` as the runner does (`runAction`); its variants run the
+ * same step from the sources in this process (`runActionInProcess`, held to the bundle's traces
+ * by inprocess-parity.test.ts), which costs a fraction of the CPU.
+ */
 import { describe, expect, it } from '@jest/globals'
 import type { World } from '../../emulator/server.ts'
 import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { SAMPLE, conformityInputs, expectedConformity, fastWorld, useEmulator } from '../helpers/world.js'
 
 const cc = SAMPLE.conformity
@@ -51,7 +57,7 @@ describe('conformity scan', () => {
   })
 
   it('scores only the checks of the compliance standard given as benchmark', async () => {
-    const run = await runAction(conformityInputs(emu.url, { benchmark: 'CISAWSF' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { benchmark: 'CISAWSF' }))
     const expected = expectedConformity(account(cc.accounts.prod).checksAfterScan!, 'CISAWSF')
     expect(run.outputs.score).toBe(String(expected.score))
     expect(
@@ -69,7 +75,7 @@ describe('conformity scan', () => {
         account(cc.accounts.prod, w).botStatus = 'RUNNING'
       })
     )
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expect(run.outputs.result).toBe('pass')
     // the run under way ends 1 s after the world loaded; the one the action queued, 1 s later:
     // the action may only stop polling after that second run
@@ -95,7 +101,7 @@ describe('conformity scan', () => {
       contentType: 'application/json',
       body: JSON.stringify(stale)
     })
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expect(emu.log.filter(e => e.fault)).toHaveLength(1)
     // the verdict is the new run's, not the checks from before the scan
     expect(run.outputs.score).toBe(
@@ -106,7 +112,7 @@ describe('conformity scan', () => {
 
   it('accepts an account wrapped in an array and a scan answer that is an object', async () => {
     emu.setWorld(fastWorld(w => (w.conformity!.quirks = { accountAsArray: true, scanResponseObject: true })))
-    const run = await runAction(conformityInputs(emu.url))
+    const run = await runActionInProcess(conformityInputs(emu.url))
     expect(run.outputs.result).toBe('pass')
   })
 
@@ -130,13 +136,15 @@ describe('conformity audit', () => {
 
   it('refuses an account that has never been checked', async () => {
     emu.setWorld(fastWorld(w => (account(cc.accounts.prod, w).lastCheckedDate = null)))
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { mode: 'audit' }))
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(/no completed bot run yet/)
   })
 
   it('passes the service message of an unknown account through', async () => {
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit', 'account-id': 'no-such-account' }))
+    const run = await runActionInProcess(
+      conformityInputs(emu.url, { mode: 'audit', 'account-id': 'no-such-account' })
+    )
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(
       /^Could not read account no-such-account: GET \S+\/v1\/accounts\/no-such-account answered \d{3}/
@@ -152,7 +160,9 @@ describe('conformity roles and access levels', () => {
     ['USER with READONLY', 'audit', cc.keys.user, cc.accounts.dev],
     ['READ_ONLY', 'audit', cc.keys.readonly, cc.accounts.prod]
   ])('%s may %s', async (_who, mode, key, accountId) => {
-    const run = await runAction(conformityInputs(emu.url, { 'api-key': key, mode, 'account-id': accountId }))
+    const run = await runActionInProcess(
+      conformityInputs(emu.url, { 'api-key': key, mode, 'account-id': accountId })
+    )
     const acc = account(accountId)
     const expected = expectedConformity(mode === 'scan' ? (acc.checksAfterScan ?? acc.checks!) : acc.checks!)
     expect(run.outputs.result).not.toBe('error')
@@ -184,7 +194,9 @@ describe('conformity roles and access levels', () => {
     ],
     ['USER without an access list', cc.keys.none, 'audit', cc.accounts.prod, /USER with NONE access/]
   ])('%s (%s) may not %s, and is told which role it needs', async (_who, key, mode, accountId, message) => {
-    const run = await runAction(conformityInputs(emu.url, { 'api-key': key, mode, 'account-id': accountId }))
+    const run = await runActionInProcess(
+      conformityInputs(emu.url, { 'api-key': key, mode, 'account-id': accountId })
+    )
     expect([run.code, run.outputs.result, run.outputs.decision]).toEqual([1, 'error', 'rollback'])
     expect(run.outputs.reason).toMatch(message)
     expect(posts()).toEqual([])
@@ -210,7 +222,7 @@ describe('conformity roles and access levels', () => {
       body: '{"errors":[{"status":401,"details":"You are not authorized to perform such actions"}]}',
       contentType: 'application/json'
     })
-    const run = await runAction(conformityInputs(emu.url, { 'api-key': cc.keys.power }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'api-key': cc.keys.power }))
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(
       /"You are not authorized to perform such actions"\. The key belongs to a POWER_USER user; this operation needs ADMIN, POWER_USER, or USER with FULL/
@@ -253,7 +265,7 @@ describe('conformity onboard', () => {
       subscriptionId: 'sub-1',
       activeDirectoryId: 'ad-1'
     }
-    const run = await runAction(
+    const run = await runActionInProcess(
       conformityInputs(emu.url, { mode: 'onboard', 'onboard-account': JSON.stringify(spec) })
     )
     expect(run.outputs.result).toBe('pass')
@@ -268,7 +280,7 @@ describe('conformity onboard', () => {
       roleArn: 'arn:aws:iam::1:role/r',
       externalId: cc.externalId
     }
-    const run = await runAction(
+    const run = await runActionInProcess(
       conformityInputs(emu.url, {
         mode: 'onboard',
         'api-key': cc.keys.power,

@@ -1,9 +1,15 @@
+/**
+ * Each user path here runs `dist/index.js` as the runner does (`runAction`); its variants run the
+ * same step from the sources in this process (`runActionInProcess`, held to the bundle's traces
+ * by inprocess-parity.test.ts), which costs a fraction of the CPU.
+ */
 import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { accountsInFlight } from '../../scripts/bench-fleet.ts'
 import { runAction, type ActionRun } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { SAMPLE, cloudneetiInputs, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
@@ -53,7 +59,7 @@ describe('many accounts in one step', () => {
   })
 
   it('newlines separate accounts too, and with one account the outputs are the single-account ones', async () => {
-    const run = await runAction(
+    const run = await runActionInProcess(
       conformityInputs(emu.url, { 'account-id': `\n${cc.accounts.dev}\n`, mode: 'audit' })
     )
     expect(accounts(run)).toHaveLength(1)
@@ -76,7 +82,7 @@ describe('many accounts in one step', () => {
     // one at a time, each account needs about 3.3 s of the 5 s timeout: together they need more
     emu.setWorld(fastWorld(w => (w.timing = { pendingSeconds: 0.2, scanSeconds: 2.2 })))
     const ids = [cc.accounts.prod, cc.accounts.dev]
-    const run = await runAction(
+    const run = await runActionInProcess(
       conformityInputs(emu.url, { 'account-id': ids.join(','), 'max-parallel': '1', timeout: '5' })
     )
     expect(accounts(run).map(r => r.result)).not.toContain('error')
@@ -87,7 +93,7 @@ describe('many accounts in one step', () => {
   })
 
   it('* is every account the Conformity key can see, in the order the service lists them', async () => {
-    const run = await runAction(conformityInputs(emu.url, { 'account-id': '*', mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'account-id': '*', mode: 'audit' }))
     const listed = emu.log.find(e => e.path === '/v1/accounts')
     expect(listed).toBeDefined()
     expect(run.outputs['account-id'].split(',')).toEqual([
@@ -98,7 +104,7 @@ describe('many accounts in one step', () => {
   })
 
   it("* is every Cloudneeti account in the API application's scope", async () => {
-    const run = await runAction(cloudneetiInputs(emu.url, { 'account-id': '*', mode: 'audit' }))
+    const run = await runActionInProcess(cloudneetiInputs(emu.url, { 'account-id': '*', mode: 'audit' }))
     expect(emu.log.some(e => e.path.endsWith('/licenseAccounts'))).toBe(true)
     const ids = run.outputs['account-id'].split(',')
     expect(ids).toContain(cn.accounts.prodAws)
@@ -111,7 +117,7 @@ describe('many accounts in one step', () => {
     [`${cc.accounts.prod},*`, "has '*' among other accounts"],
     [' , ', 'names no account']
   ])('refuses account-id %j before any request', async (ids, message) => {
-    const run = await runAction(conformityInputs(emu.url, { 'account-id': ids }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { 'account-id': ids }))
     expect(run.outputs.reason).toContain(`Input 'account-id' ${message}`)
     expect(emu.log).toEqual([])
   })
@@ -162,11 +168,11 @@ describe('aggregate mode: one verdict over the reports of a matrix', () => {
 
   it('an account that two reports both hold is an error naming both files', async () => {
     const dir = await reportsDir()
-    const again = await runAction(
+    const again = await runActionInProcess(
       cloudneetiInputs(emu.url, { mode: 'audit', 'report-path': path.join(dir, 'reports', 'again.json') })
     )
     expect(again.outputs.result).toMatch(/pass|fail/)
-    const run = await runAction(
+    const run = await runActionInProcess(
       { mode: 'aggregate', reports: 'reports/*.json' },
       { env: { GITHUB_WORKSPACE: dir } }
     )
@@ -190,7 +196,7 @@ describe('aggregate mode: one verdict over the reports of a matrix', () => {
       mkdirSync(path.join(dir, 'reports'))
       writeFileSync(path.join(dir, 'reports', 'x.json'), content)
     }
-    const run = await runAction({ mode: 'aggregate', reports }, { env: { GITHUB_WORKSPACE: dir } })
+    const run = await runActionInProcess({ mode: 'aggregate', reports }, { env: { GITHUB_WORKSPACE: dir } })
     expect([run.code, run.outputs.result]).toEqual([1, 'error'])
     expect(run.outputs.reason).toMatch(message)
   })

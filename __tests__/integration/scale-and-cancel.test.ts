@@ -1,6 +1,12 @@
+/**
+ * Each user path here runs `dist/index.js` as the runner does (`runAction`); its variants run the
+ * same step from the sources in this process (`runActionInProcess`, held to the bundle's traces
+ * by inprocess-parity.test.ts), which costs a fraction of the CPU.
+ */
 import { describe, expect, it } from '@jest/globals'
 import type { CheckSpec, World } from '../../emulator/server.ts'
 import { runAction } from '../../scripts/local-runner.ts'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import {
   SAMPLE,
   cloudneetiInputs,
@@ -59,7 +65,9 @@ describe('large Conformity accounts', () => {
       })
     emu.setWorld(withChecks(checks))
     emu.log.length = 0
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit', 'fail-on-severity': 'none' }))
+    const run = await runActionInProcess(
+      conformityInputs(emu.url, { mode: 'audit', 'fail-on-severity': 'none' })
+    )
     const expected = expectedConformity(checks)
     expect(run.outputs).toMatchObject({
       result: 'pass',
@@ -91,7 +99,7 @@ describe('large Conformity accounts', () => {
         resource: `r-${i}`
       })
     emu.setWorld(withChecks(checks))
-    const run = await runAction(conformityInputs(emu.url, { mode: 'audit' }))
+    const run = await runActionInProcess(conformityInputs(emu.url, { mode: 'audit' }))
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(
       /has 10050 matching checks in one segment, more than the API's 10000-result limit/
