@@ -20,7 +20,7 @@ import {
   DEFAULT_TRICKLE_MS
 } from './faults.ts'
 import { type Reply, jsonReply, parseJson } from './http.ts'
-import { type World, WorldValidationError, parseWorld, sampleWorld } from './world.ts'
+import { type World, type WorldConfig, WorldValidationError, parseWorld, sampleWorld } from './world.ts'
 
 export type { World, WorldConfig, PolicySpec, CheckSpec } from './world.ts'
 export { sampleWorld, parseWorld, WorldValidationError, SAMPLE } from './world.ts'
@@ -73,8 +73,27 @@ interface Services {
   conformity: ConformityService
 }
 
+/**
+ * Worlds already parsed, by their JSON. Tests reset the emulator to the same few worlds before
+ * each of hundreds of cases, and parsing one (zod, with every default) was the emulator's
+ * largest cost. Each service gets its own copy, because the services change their world.
+ */
+const parsedWorlds = new Map<string, WorldConfig>()
+const PARSED_WORLDS_KEPT = 16
+
+function parsedWorld(world: World): WorldConfig {
+  const key = JSON.stringify(world)
+  let config = parsedWorlds.get(key)
+  if (!config) {
+    config = parseWorld(world)
+    if (parsedWorlds.size >= PARSED_WORLDS_KEPT) parsedWorlds.delete(parsedWorlds.keys().next().value!)
+    parsedWorlds.set(key, config)
+  }
+  return structuredClone(config)
+}
+
 function buildServices(world: World): Services {
-  const config = parseWorld(world)
+  const config = parsedWorld(world)
   const now = Date.now()
   return { cloudneeti: new CloudneetiService(config, now), conformity: new ConformityService(config, now) }
 }
