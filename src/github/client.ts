@@ -9,11 +9,16 @@ export type Octokit = ReturnType<typeof getOctokit>
  */
 export async function githubClient(token: string, apiUrl: string, timeoutMs: number): Promise<Octokit> {
   // eager: in the bundle (one file, every license listed), but evaluated only on this first call
-  const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github')
+  const [{ getOctokit }, { defaults }] = await Promise.all([
+    import(/* webpackMode: "eager" */ '@actions/github'),
+    import(/* webpackMode: "eager" */ '@actions/github/lib/utils')
+  ])
   return getOctokit(token, {
     baseUrl: apiUrl,
     userAgent: 'cspm-compliance-gate',
-    request: { signal: AbortSignal.timeout(timeoutMs) }
+    // Octokit merges options shallowly: a `request` of our own replaces the default one whole,
+    // and with it the proxy-aware fetch (https_proxy, no_proxy). Keep it beside the time budget.
+    request: { ...defaults.request, signal: AbortSignal.timeout(timeoutMs) }
   })
 }
 
