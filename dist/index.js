@@ -57737,10 +57737,10 @@ function createConformityProvider(run            , settings                    )
     const fetcher = new ChecksFetcher(api, found.id, account.deadline)
     const scope                         = { 'filter[suppressed]': 'false' }
     if (settings.benchmark) scope['filter[compliances]'] = settings.benchmark
-    const [successCount, failures] = await Promise.all([
-      fetcher.count({ ...scope, 'filter[statuses]': 'SUCCESS' }),
-      fetcher.fetchAll({ ...scope, 'filter[statuses]': 'FAILURE' })
-    ])
+    // one after the other: side by side, a count that failed ended the run while the failures'
+    // requests went on (retrying, logging, keeping the step alive) after the outcome was published
+    const successCount = await fetcher.count({ ...scope, 'filter[statuses]': 'SUCCESS' })
+    const failures = await fetcher.fetchAll({ ...scope, 'filter[statuses]': 'FAILURE' })
     log.debug(`Read ${failures.length} failing checks in ${fetcher.stats.requests} requests`)
     return normalizeConformityResults({
       accountId: found.id,

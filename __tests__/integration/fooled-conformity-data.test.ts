@@ -82,6 +82,23 @@ describe('checks returned for filter[statuses]=FAILURE that are not failures', (
   })
 })
 
+describe('a run that ends leaves nothing running', () => {
+  it('a count of passing checks that is garbled ends the run before the failing checks are asked for', async () => {
+    // the first checks request gets a check without a status; any later one would hang, and
+    // a run that had asked for the failures beside the count would leave that request open
+    const page = await conformityFailures(emu, PROD)
+    delete page.data[0].attributes.status
+    emu.log.length = 0
+    emu.addFault([
+      { method: 'GET', path: '/checks$', body: JSON.stringify(page) },
+      { method: 'GET', path: '/checks$', action: 'hang', times: 0 }
+    ])
+    const run = await runActionInProcess(conformityInputs(emu.url, { mode: 'audit' }))
+    expectError(run)
+    expect(emu.log.filter(e => e.path.includes('/checks')).map(e => e.status)).toEqual([200])
+  })
+})
+
 describe('counts that do not match the checks', () => {
   it('meta.total says one failing check more than the pages hold → error', async () => {
     const page = await conformityFailures(emu, PROD)
