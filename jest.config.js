@@ -8,5 +8,6 @@ export default {
   testTimeout: 60000,
   // the integration tests mostly wait on timers and child processes, so more workers than cores pay off
   maxWorkers: 8,
+  testSequencer: '<rootDir>/scripts/jest-sequencer.cjs',
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.cjs']
 }
