@@ -70,14 +70,21 @@ export const pr = (fork = false): Event => ({
   }
 })
 
+/** How a gated step is run: the bundle as the runner runs it, or the same step in process. */
+export type StepRunner = (
+  inputs: Record<string, string>,
+  options: { env?: Record<string, string>; files?: Record<string, string> }
+) => Promise<ActionRun>
+
 export function runGated(
   emu: ReturnType<typeof useEmulator>,
   github: GitHubServer,
   event: Event,
   inputs: Record<string, string> = {},
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  runner: StepRunner = runAction
 ): Promise<ActionRun> {
-  return runAction(
+  return runner(
     conformityInputs(emu.url, { 'account-id': cc.accounts.dev, 'iac-paths': 'infra/**/*.yaml', ...inputs }),
     {
       env: {

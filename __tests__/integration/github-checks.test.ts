@@ -1,11 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import { runGated, useGitHub, cc, HEAD, SHA, pr, push, type Event } from '../helpers/github-run.js'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
 const gh = useGitHub()
 const run = (event: Event, inputs: Record<string, string> = {}, env: Record<string, string> = {}) =>
   runGated(emu, gh.server, event, inputs, env)
+/** The same step from the sources in this process: the variants of the paths above */
+const runHere = (event: Event, inputs: Record<string, string> = {}, env: Record<string, string> = {}) =>
+  runGated(emu, gh.server, event, inputs, env, runActionInProcess)
 
 describe('a check run with annotations on the IaC', () => {
   it('on push: the check run on GITHUB_SHA, failing, annotated on the line that declares the resource', async () => {
@@ -54,7 +58,7 @@ describe('a check run with annotations on the IaC', () => {
       { body: `${marker}\nold verdict` },
       ...Array.from({ length: 5 }, (_, i) => ({ body: `more ${i}`, user: 'octocat' }))
     ])
-    const result = await run(pr())
+    const result = await runHere(pr())
     const comments = gh.server.state.comments.get(7)!
     expect(comments).toHaveLength(76)
     expect(comments[70].body).toContain(marker)
@@ -78,9 +82,9 @@ describe('a check run with annotations on the IaC', () => {
   ])(
     '%s: one warning saying what to do, and nothing else changes',
     async (_name, pathPattern, status, warning) => {
-      const clean = await run(pr())
+      const clean = await runHere(pr())
       gh.server.failNext({ pathPattern }, status, { message: 'Resource not accessible by integration' }, 1)
-      const failed = await run(pr())
+      const failed = await runHere(pr())
       expect(failed.stdout).toMatch(new RegExp(`::warning::.*${warning.source}`))
       for (const output of ['result', 'decision', 'score', 'failed-controls', 'reason'])
         expect(failed.outputs[output]).toBe(clean.outputs[output])
@@ -89,19 +93,19 @@ describe('a check run with annotations on the IaC', () => {
   )
 
   it('an unreachable GitHub API is a warning, not an error', async () => {
-    const result = await run(push, {}, { GITHUB_API_URL: 'http://127.0.0.1:2' })
+    const result = await runHere(push, {}, { GITHUB_API_URL: 'http://127.0.0.1:2' })
     expect(result.outputs.result).toBe('fail')
     expect(result.stdout).toMatch(/::warning::Could not create the check run: .*Check GITHUB_API_URL/)
   })
 
   it('an empty github-token skips the GitHub surfaces with a notice', async () => {
-    const result = await run(pr(), { 'github-token': '' })
+    const result = await runHere(pr(), { 'github-token': '' })
     expect(result.stdout).toContain('::notice::No check run or pull request comment: github-token is empty.')
     expect(gh.server.requests).toEqual([])
   })
 
   it('check-run and pr-comment false make no request at all', async () => {
-    await run(pr(), { 'check-run': 'false', 'pr-comment': 'false' })
+    await runHere(pr(), { 'check-run': 'false', 'pr-comment': 'false' })
     expect(gh.server.requests).toEqual([])
   })
 })

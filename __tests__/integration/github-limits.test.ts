@@ -6,6 +6,7 @@ import ajvFormats from 'ajv-formats'
 import type { World } from '../../emulator/server.ts'
 import { startGitHubServer } from '../helpers/github-server.js'
 import { runGated, useGitHub, cc, pr, push, type Event } from '../helpers/github-run.js'
+import { runActionInProcess } from '../helpers/inprocess.js'
 import { fastWorld, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
@@ -36,7 +37,7 @@ describe('within GitHub limits', () => {
     '%i failed controls: %i requests, %i annotations, most severe first, summary within 65,535 bytes',
     async (n, requests, annotated) => {
       emu.setWorld(manyFailures(n))
-      const result = await run(push)
+      const result = await runGated(emu, gh.server, push, {}, {}, runActionInProcess)
       expect(result.outputs['failed-controls']).toBe(String(n))
       expect(gh.server.problems()).toEqual([])
       const [check] = [...gh.server.state.checkRuns.values()]

@@ -9,10 +9,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { runAction, type ActionRun } from '../../scripts/local-runner.ts'
 import { runActionInProcess } from '../helpers/inprocess.js'
+import { pr, runGated, useGitHub } from '../helpers/github-run.js'
 import { bearerTokens, cloudneetiBody } from '../helpers/hostile.js'
 import { cloudneetiInputs, conformityInputs, fastWorld, useEmulator } from '../helpers/world.js'
 
 const emu = useEmulator()
+const gh = useGitHub()
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
 
@@ -31,6 +33,8 @@ function traces(run: ActionRun, inputs: Record<string, string>, tokens: readonly
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
       .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<duration>')
       .replace(/"(\w*Ms)":\d+/g, '"$1":"<duration>"')
+      .replace(/\/runs\/\d+/g, '/runs/<n>')
+      .replace(/#issuecomment-\d+/g, '#issuecomment-<n>')
   }
   return {
     code: run.code,
@@ -61,6 +65,37 @@ async function bothWays(
 }
 
 describe('a step run in process leaves the traces the bundle leaves', () => {
+  it('a pull request gated with a check run and a comment: the same requests to GitHub too', async () => {
+    const runs = []
+    for (const runner of [runAction, runActionInProcess]) {
+      emu.setWorld(fastWorld())
+      emu.log.length = 0
+      gh.server.requests.length = 0
+      gh.server.state.checkRuns.clear()
+      gh.server.state.comments.clear()
+      const run = await runGated(emu, gh.server, pr(), { 'fail-on-severity': 'none' }, {}, runner)
+      const requests = gh.server.requests.map(r => ({
+        method: r.method,
+        operation: r.operationId,
+        body: r.body
+      }))
+      runs.push({
+        ...traces(run, conformityInputs(emu.url), bearerTokens(emu)),
+        github: JSON.parse(
+          JSON.stringify(requests)
+            .split(run.workspace)
+            .join('<workspace>')
+            .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+        )
+      })
+    }
+    const [bundle, inProcess] = runs
+    expect(bundle.github.map((r: { operation: string }) => r.operation)).toEqual(
+      expect.arrayContaining(['checks/create', 'issues/create-comment'])
+    )
+    expect(inProcess).toEqual(bundle)
+  })
+
   it('a Conformity scan that fails its gate: error line, outputs, summary, report', async () => {
     const [bundle, inProcess] = await bothWays(conformityInputs(emu.url, { 'max-failures': '0' }))
     expect(bundle.code).toBe(1)
