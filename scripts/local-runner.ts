@@ -133,6 +133,15 @@ export function stepResults(step: RunnerStep): Pick<ActionRun, 'outputs' | 'summ
   return { outputs, summary: readFileSync(step.summaryFile, 'utf8'), report }
 }
 
+/** A finished step as tests read it: how the process ended and what the step left behind. */
+export function finishedStep(
+  step: RunnerStep,
+  ended: Pick<ActionRun, 'code' | 'stdout' | 'stderr'>,
+  startedAt: number
+): ActionRun {
+  return { ...ended, ...stepResults(step), workspace: step.workspace, durationMs: Date.now() - startedAt }
+}
+
 /** Runs the bundled action the way the runner does, and collects what it left behind. */
 export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
   const step = prepareStep(inputs, options.env, options.files)
@@ -164,14 +173,7 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
     child.on('error', reject)
     child.on('close', code => {
       if (timer) clearInterval(timer)
-      resolve({
-        code,
-        stdout,
-        stderr,
-        ...stepResults(step),
-        workspace: step.workspace,
-        durationMs: Date.now() - started
-      })
+      resolve(finishedStep(step, { code, stdout, stderr }, started))
     })
   })
 }

@@ -1,5 +1,4 @@
-import { run } from './main.js'
-import { plain } from './text.js'
+import { run, unexpectedFailure } from './main.js'
 
 /** The runner's entry point: cancel on SIGINT/SIGTERM, then leave once the outcome is published. */
 const controller = new AbortController()
@@ -13,9 +12,7 @@ run({ signal: controller.signal }).then(
     if (outcome.accounts.some(a => a.error?.kind === 'cancelled')) process.exit(1)
   },
   err => {
-    process.stdout.write(
-      `::error::${plain(`Unexpected failure: ${err instanceof Error ? err.message : err}`)}\n`
-    )
+    process.stdout.write(unexpectedFailure(err))
     process.exit(1)
   }
 )

@@ -3,7 +3,7 @@ import { runAggregate } from './aggregate.js'
 import { emptyBaseline, baselineFromResults, type Baseline } from './baseline.js'
 import { systemClock, type Clock } from './clock.js'
 import { Input } from './constants.js'
-import { ActionError, toActionError } from './errors.js'
+import { ActionError, errorMessage, toActionError } from './errors.js'
 import { HttpClient } from './http/client.js'
 import type { RetryPolicy } from './http/retry.js'
 import {
@@ -41,6 +41,11 @@ export interface RunOptions {
 
 /** Every provider's SARIF bands, by provider id: an aggregate may hold reports of both. */
 const SECURITY_SEVERITY = Object.fromEntries(PROVIDERS.map(p => [p.id, p.securitySeverity]))
+
+/** The one line the step prints when run() itself throws: a bug, never a verdict. */
+export function unexpectedFailure(err: unknown): string {
+  return `::error::${plain(`Unexpected failure: ${errorMessage(err)}`)}\n`
+}
 
 /** read inputs → each account's run (a bounded pool) → gate → sinks; the step's end is decided last. */
 export async function run(options: RunOptions = {}): Promise<Outcome> {

@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Clock } from '../../src/clock.js'
 import type { RetryPolicy } from '../../src/http/retry.js'
-import { run } from '../../src/main.js'
+import { run, unexpectedFailure } from '../../src/main.js'
 import type { Outcome } from '../../src/outcome.js'
 import { outputValues } from '../../src/publish/outputs.js'
 import { sleep } from '../../src/sleep.js'
-import { forgetSecrets, plain } from '../../src/text.js'
+import { forgetSecrets } from '../../src/text.js'
 import {
   actionYaml,
   prepareStep,
-  stepResults,
+  finishedStep,
   type ActionRun,
   type RunOptions
 } from '../../scripts/local-runner.ts'
@@ -176,20 +176,11 @@ export async function runActionInProcess(
     const { code, stdout, stderr } = await captured(async () => {
       // what dist/index.js does around run(): an unexpected failure is one error line and exit 1
       await run({ retry: options.retry, clock: options.clock }).catch(err => {
-        process.stdout.write(
-          `::error::${plain(`Unexpected failure: ${err instanceof Error ? err.message : err}`)}\n`
-        )
+        process.stdout.write(unexpectedFailure(err))
         process.exitCode = 1
       })
     })
-    return {
-      code,
-      stdout,
-      stderr,
-      ...stepResults(step),
-      workspace: step.workspace,
-      durationMs: Date.now() - started
-    }
+    return finishedStep(step, { code, stdout, stderr }, started)
   } finally {
     process.chdir(savedCwd)
     replaceEnv(savedEnv)

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { createProxy } from 'proxy'
 import { DIST } from '../../scripts/local-runner.ts'
 import { push, runGated, useGitHub } from '../helpers/github-run.js'
+import { useRecordingProxy } from '../helpers/proxy.js'
 import { useEmulator } from '../helpers/world.js'
 
 // undici's HTTP parser: present in any bundle that carries undici
@@ -39,31 +37,7 @@ const HOST = 'github-api.test'
 describe('@actions/github, bundled as the action is', () => {
   const emu = useEmulator()
   const gh = useGitHub()
-  let proxy: http.Server
-  let proxyUrl: string
-  const proxySeen: string[] = []
-
-  beforeAll(async () => {
-    proxy = createProxy(http.createServer())
-    // The proxy's own hook sees each CONNECT (and plain proxied request) first: record it, and
-    // resolve the test-only name to loopback.
-    ;(proxy as unknown as { authenticate: (req: http.IncomingMessage) => boolean }).authenticate = req => {
-      proxySeen.push(`${req.method} ${req.url}`)
-      if (req.url) req.url = req.url.replace(HOST, '127.0.0.1')
-      return true
-    }
-    const port = await new Promise<number>(resolve =>
-      proxy.listen(0, '127.0.0.1', () => resolve((proxy.address() as AddressInfo).port))
-    )
-    proxyUrl = `http://127.0.0.1:${port}`
-  })
-  afterAll(async () => {
-    proxy.closeAllConnections()
-    await new Promise(resolve => proxy.close(resolve))
-  })
-  beforeEach(() => {
-    proxySeen.length = 0
-  })
+  const proxy = useRecordingProxy(HOST)
 
   it("reaches GitHub with Octokit's undici fetch, and sends the token", async () => {
     const run = await runGated(emu, gh.server, push)
@@ -71,7 +45,7 @@ describe('@actions/github, bundled as the action is', () => {
     expect(gh.server.problems()).toEqual([])
     expect(gh.server.requests.map(r => r.operationId)).toContain('checks/create')
     expect(gh.server.requests.every(r => r.token === 'ghs_testtoken123')).toBe(true)
-    expect(proxySeen).toEqual([])
+    expect(proxy.seen).toEqual([])
   })
 
   it("goes through http_proxy / https_proxy with undici's ProxyAgent, and sends the token", async () => {
@@ -83,16 +57,16 @@ describe('@actions/github, bundled as the action is', () => {
       {},
       {
         GITHUB_API_URL: `http://${HOST}:${port}`,
-        http_proxy: proxyUrl,
-        https_proxy: proxyUrl
+        http_proxy: proxy.url,
+        https_proxy: proxy.url
       }
     )
     expect(run.outputs['check-run-url']).toMatch(/\/runs\/\d+$/)
     expect(gh.server.problems()).toEqual([])
     // undici's ProxyAgent tunnels with CONNECT to the name Octokit was given, which only the proxy
     // resolves; the service itself, on loopback, is reached directly
-    expect(proxySeen.length).toBeGreaterThan(0)
-    expect(new Set(proxySeen)).toEqual(new Set([`CONNECT ${HOST}:${port}`]))
+    expect(proxy.seen.length).toBeGreaterThan(0)
+    expect(new Set(proxy.seen)).toEqual(new Set([`CONNECT ${HOST}:${port}`]))
     expect(gh.server.requests.length).toBeGreaterThan(0)
     expect(
       gh.server.requests.every(r => r.headers.host === `${HOST}:${port}` && r.token === 'ghs_testtoken123')

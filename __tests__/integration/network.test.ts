@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createProxy } from 'proxy'
 import type { EmulatorHandle } from '../../emulator/server.ts'
 import { runAction } from '../../scripts/local-runner.ts'
+import { useRecordingProxy } from '../helpers/proxy.js'
 import { cloudneetiInputs, conformityInputs, fastWorld } from '../helpers/world.js'
 
 /** A name that is not loopback-looking (http-client always bypasses proxies for 127.*), resolved by the proxy. */
@@ -16,9 +14,7 @@ const HOST = 'cspm-emulator.test'
 let dir: string
 let caFile: string
 let tls: EmulatorHandle
-let proxy: http.Server
-let proxyUrl: string
-const connects: string[] = []
+const proxy = useRecordingProxy(HOST)
 
 function openssl(...args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' })
@@ -82,21 +78,10 @@ function makeCertificates(): { key: string; cert: string } {
 beforeAll(async () => {
   const { startEmulator } = await import('../../emulator/server.ts')
   tls = await startEmulator({ world: fastWorld(), port: 0, tls: makeCertificates() })
-  proxy = createProxy(http.createServer())
-  // The proxy's own hook sees each CONNECT first: record it, and resolve the test name to loopback.
-  ;(proxy as unknown as { authenticate: (req: http.IncomingMessage) => boolean }).authenticate = req => {
-    connects.push(req.url ?? '')
-    if (req.url?.startsWith(`${HOST}:`)) req.url = req.url.replace(HOST, '127.0.0.1')
-    return true
-  }
-  await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
 })
 
 afterAll(async () => {
   await tls.close()
-  proxy.closeAllConnections?.()
-  await new Promise(resolve => proxy.close(resolve))
 })
 
 const port = () => new URL(tls.url).port
@@ -121,24 +106,22 @@ describe('HTTPS with certificate verification', () => {
 
 describe('HTTP proxy', () => {
   it('goes through https_proxy, with TLS verified end to end against the service name', async () => {
-    connects.length = 0
     tls.log.length = 0
     const run = await runAction(conformityInputs(`https://${HOST}:${port()}`), {
-      env: { NODE_EXTRA_CA_CERTS: caFile, https_proxy: proxyUrl }
+      env: { NODE_EXTRA_CA_CERTS: caFile, https_proxy: proxy.url }
     })
     expect(run.outputs.result).toBe('pass')
-    expect(connects.length).toBeGreaterThan(0)
-    expect(connects.every(c => c === `${HOST}:${port()}`)).toBe(true)
+    expect(proxy.seen.length).toBeGreaterThan(0)
+    expect(proxy.seen.every(c => c === `CONNECT ${HOST}:${port()}`)).toBe(true)
     expect(tls.log.length).toBeGreaterThan(0)
   })
 
   it('bypasses the proxy for hosts in no_proxy', async () => {
-    connects.length = 0
     const run = await runAction(conformityInputs(`https://${HOST}:${port()}`), {
-      env: { NODE_EXTRA_CA_CERTS: caFile, https_proxy: proxyUrl, no_proxy: `localhost,.test` }
+      env: { NODE_EXTRA_CA_CERTS: caFile, https_proxy: proxy.url, no_proxy: `localhost,.test` }
     })
     // going direct, the test-only name does not resolve: proof the proxy was skipped
-    expect(connects).toEqual([])
+    expect(proxy.seen).toEqual([])
     expect(run.outputs.result).toBe('error')
     expect(run.outputs.reason).toMatch(/failed: host not found\. Check api-url/)
   })
